@@ -1,0 +1,44 @@
+"""Enrichment: composes the enrichers over a batch of posts. No Kafka, no I/O.
+
+The Faust agent and the offline ``webcare enrich`` command both call :meth:`Enrichment.enrich`, so
+what analysts try offline is exactly what the stream does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+from enrichers.brands import BrandMatcher
+from enrichers.language import LanguageDetector
+from schemas.config import BrandConfig
+from schemas.mentions import EnrichedMention
+from schemas.posts import RawPost
+
+
+class Enrichment:
+    """Loads every enricher once; then enriches batches of posts."""
+
+    def __init__(self, brands: Iterable[BrandConfig]) -> None:
+        self._languages = LanguageDetector()
+        self._brands = BrandMatcher(brands)
+
+    def enrich(self, posts: Sequence[RawPost]) -> list[EnrichedMention]:
+        """One EnrichedMention per post, in the same order."""
+        texts = [_searchable_text(post) for post in posts]
+        languages = self._languages.detect(texts)
+        enriched_at = datetime.now(UTC)
+        return [
+            EnrichedMention(
+                **post.model_dump(exclude={"schema_version"}),
+                language=guess.language,
+                language_confidence=guess.confidence,
+                brands=self._brands.match(text),
+                enriched_at=enriched_at,
+            )
+            for post, text, guess in zip(posts, texts, languages, strict=True)
+        ]
+
+
+def _searchable_text(post: RawPost) -> str:
+    return f"{post.title}\n{post.text}" if post.title else post.text

@@ -1,0 +1,131 @@
+"""Settings: one YAML file plus ``WEBCARE_*`` environment variables (environment wins).
+
+Nested fields use ``__`` in the environment, for example ``WEBCARE_KAFKA__BOOTSTRAP_SERVERS``.
+The YAML file is ``--config FILE`` on the command line, else ``$WEBCARE_CONFIG``, else none
+(built-in defaults that fit the local stack).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+from schemas.config import BrandConfig, BrandsConfig
+
+
+class KafkaSettings(BaseModel):
+    """How to reach the Kafka cluster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+
+
+class TopicSettings(BaseModel):
+    """Topic names and how they are created by ``webcare setup``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    raw: str = "webcare.raw"
+    mentions: str = "webcare.mentions"
+    dlq: str = "webcare.dlq"
+    partitions: int = Field(default=6, ge=1, description="Partitions of the raw and mentions topics.")
+    replication_factor: int = Field(default=1, ge=1)
+
+
+class SearchSettings(BaseModel):
+    """How to reach Elasticsearch or OpenSearch, and how the sink batches."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = "http://127.0.0.1:9200"
+    mode: Literal["auto", "elasticsearch", "opensearch"] = Field(
+        default="auto",
+        description="'opensearch' turns on the compatibility mode; 'auto' asks the root endpoint.",
+    )
+    index: str = "webcare-mentions"
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+    verify_certs: bool = True
+    ca_certs: Path | None = None
+    request_timeout: float = Field(default=30.0, gt=0)
+    bulk_max_docs: int = Field(default=1000, ge=1)
+    retry_initial_seconds: float = Field(default=0.5, gt=0)
+    retry_max_seconds: float = Field(default=30.0, gt=0)
+
+
+class WorkerSettings(BaseModel):
+    """The Faust worker."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    app_id: str = Field(default="webcare", description="Faust app id; also the Kafka consumer group.")
+    batch_size: int = Field(default=500, ge=1, description="Posts enriched or indexed per batch at most.")
+    batch_seconds: float = Field(default=0.5, gt=0, description="Longest wait to fill a batch.")
+    web_port: int = Field(default=6066, ge=1, le=65535)
+    data_dir: Path = Path(".stack/worker")
+
+
+class Settings(BaseSettings):
+    """Everything the pipeline's commands and workers read."""
+
+    model_config = SettingsConfigDict(env_prefix="WEBCARE_", env_nested_delimiter="__", extra="forbid")
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    topics: TopicSettings = Field(default_factory=TopicSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    brands: list[BrandConfig] = Field(default_factory=list)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        yaml_file = os.environ.get("WEBCARE_CONFIG")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if yaml_file:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file))
+        return tuple(sources)
+
+    def brands_config(self) -> BrandsConfig:
+        """The brand list, checked for duplicate names."""
+        return BrandsConfig(brands=self.brands)
+
+
+class ConfigError(Exception):
+    """The configuration could not be loaded; the message names the file, field and reason."""
+
+
+def load_settings(config_file: Path | str | None = None) -> Settings:
+    """Load settings from ``config_file`` (or ``$WEBCARE_CONFIG``) and the environment."""
+    if config_file is not None:
+        os.environ["WEBCARE_CONFIG"] = str(config_file)
+    source = os.environ.get("WEBCARE_CONFIG")
+    if source and not Path(source).is_file():
+        raise ConfigError(f"config file {source} does not exist")
+    try:
+        settings = Settings()
+        settings.brands_config()
+    except ValidationError as error:
+        where = source or "environment"
+        problems = "\n".join(
+            f"  {'.'.join(str(part) for part in problem['loc']) or '(top level)'}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise ConfigError(f"invalid configuration in {where}:\n{problems}") from None
+    return settings

@@ -1,0 +1,71 @@
+"""DlqRecord: what the dead-letter topic holds for every message the pipeline could not process."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+DLQ_SCHEMA_VERSION = "1.0"
+
+
+class Stage(StrEnum):
+    """Where the message was given up on."""
+
+    enrich = "enrich"
+    index = "index"
+
+
+class DlqRecord(BaseModel):
+    """The original bytes (base64, exactly as received) and why they were not processed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: str = Field(default=DLQ_SCHEMA_VERSION, pattern=r"^1\.\d+$")
+    stage: Stage
+    reason: str = Field(min_length=1)
+    source_topic: str
+    partition: int | None = None
+    offset: int | None = None
+    key: str | None = None
+    original_base64: str
+    original_text: str | None = Field(
+        default=None, description="The original as text, when it was valid UTF-8."
+    )
+    failed_at: AwareDatetime
+
+    @classmethod
+    def for_message(
+        cls,
+        stage: Stage,
+        reason: str,
+        original: bytes,
+        source_topic: str,
+        key: bytes | str | None = None,
+        partition: int | None = None,
+        offset: int | None = None,
+    ) -> DlqRecord:
+        """Build a record for one message, keeping its bytes whole."""
+        try:
+            text: str | None = original.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if isinstance(key, bytes):
+            key = key.decode("utf-8", errors="replace")
+        return cls(
+            stage=stage,
+            reason=reason,
+            source_topic=source_topic,
+            partition=partition,
+            offset=offset,
+            key=key,
+            original_base64=base64.b64encode(original).decode("ascii"),
+            original_text=text,
+            failed_at=datetime.now(UTC),
+        )
+
+    def original(self) -> bytes:
+        """The original message bytes."""
+        return base64.b64decode(self.original_base64)

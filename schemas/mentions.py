@@ -1,0 +1,45 @@
+"""EnrichedMention: the contract of the mentions topic and the search index."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from schemas.posts import RawPost
+
+MENTION_SCHEMA_VERSION = "1.0"
+
+
+class KeywordSet(StrEnum):
+    """Which of a brand's keyword sets matched."""
+
+    inside_out = "inside_out"
+    outside_in = "outside_in"
+
+
+class BrandMatch(BaseModel):
+    """One brand matched by one keyword set, with the terms that matched."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brand: str
+    keyword_set: KeywordSet
+    terms: list[str] = Field(min_length=1)
+
+
+class EnrichedMention(RawPost):
+    """A RawPost (all its fields, flat) plus what the enrichers added.
+
+    ``schema_version`` here is the version of this contract, not of the raw post it came from.
+    """
+
+    schema_version: str = Field(default=MENTION_SCHEMA_VERSION, pattern=r"^1\.\d+$")
+    language: str = Field(pattern=r"^([a-z]{2}|und)$", description="ISO 639-1 code, or 'und' when undecided.")
+    language_confidence: float = Field(ge=0.0, le=1.0)
+    brands: list[BrandMatch] = Field(default_factory=list)
+    enriched_at: AwareDatetime
+
+    def brand_names(self) -> list[str]:
+        """Distinct brands matched, in first-match order."""
+        return list(dict.fromkeys(match.brand for match in self.brands))
