@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from enrichers.text import URL, fold
 from schemas.config import BrandConfig
@@ -37,7 +38,9 @@ class _Term:
         if end > len(tokens):
             return False
         for offset, expected in enumerate(self.tokens):
-            actual = _bare(tokens[start + offset])
+            token = tokens[start + offset]
+            # A handle term ('@telvio') needs the '@'; any other term ignores '@' and '#'.
+            actual = token if expected.startswith("@") else _bare(token)
             is_last = offset == len(self.tokens) - 1
             if actual == expected or (is_last and self.wildcard and actual.startswith(expected)):
                 continue
@@ -69,7 +72,7 @@ class BrandMatcher:
                 if len(term.tokens) == 1 and term.wildcard:
                     self._wildcard_first.append(term)
                 else:
-                    self._by_first_token[term.tokens[0]].append(term)
+                    self._by_first_token[_bare(term.tokens[0])].append(term)
                 if (
                     keyword_set is KeywordSet.inside_out
                     and len(term.tokens) == 1
@@ -79,15 +82,17 @@ class BrandMatcher:
 
     @staticmethod
     def _compile(brand: str, keyword_set: KeywordSet, written: str) -> _Term:
-        wildcard = written.rstrip().endswith("*")
-        tokens = tuple(_bare(token) for token in tokenize(written.rstrip().rstrip("*")))
+        stripped = written.strip()
+        wildcard = stripped.endswith("*")
+        words = tokenize(stripped.rstrip("*"))
+        tokens = tuple(token if token.startswith("@") else _bare(token) for token in words)
         if not tokens:
             raise ValueError(f"brand {brand!r}: keyword {written!r} has no words to match")
         return _Term(brand, keyword_set, written, tokens, wildcard)
 
     def match(self, text: str) -> list[BrandMatch]:
         """All (brand, keyword set) pairs the text matches, with the terms as configured."""
-        tokens = tokenize(URL.sub(lambda url: " ".join(tokenize(url.group())), text))
+        tokens = tokenize(URL.sub(_url_words, text))
         found: dict[tuple[str, KeywordSet], list[str]] = {}
         for position, token in enumerate(tokens):
             bare = _bare(token)
@@ -105,6 +110,13 @@ class BrandMatcher:
             BrandMatch(brand=brand, keyword_set=keyword_set, terms=terms)
             for (brand, keyword_set), terms in found.items()
         ]
+
+
+def _url_words(url: re.Match[str]) -> str:
+    """A URL as words: its host without 'www.' (so 'telvio.nl' matches) and its path's words."""
+    parts = urlsplit(url.group() if "://" in url.group() else f"http://{url.group()}")
+    host = parts.hostname or ""
+    return f" {host.removeprefix('www.')} {' '.join(re.split(r'[/_?=&.-]+', parts.path))} "
 
 
 def _record(found: dict[tuple[str, KeywordSet], list[str]], term: _Term) -> None:

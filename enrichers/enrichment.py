@@ -23,20 +23,24 @@ class Enrichment:
         self._languages = LanguageDetector()
         self._brands = BrandMatcher(brands)
 
-    def enrich(self, posts: Sequence[RawPost]) -> list[EnrichedMention]:
-        """One EnrichedMention per post, in the same order."""
+    def enrich(
+        self, posts: Sequence[RawPost], received_at: Sequence[datetime | None] | None = None
+    ) -> list[EnrichedMention]:
+        """One EnrichedMention per post, in the same order; ``received_at`` gives each post's arrival."""
         texts = [_searchable_text(post) for post in posts]
         languages = self._languages.detect(texts)
         enriched_at = datetime.now(UTC)
+        arrivals = received_at if received_at is not None else [None] * len(posts)
         return [
             EnrichedMention(
                 **post.model_dump(exclude={"schema_version"}),
                 language=guess.language,
                 language_confidence=guess.confidence,
                 brands=self._brands.match(text),
+                received_at=arrival,
                 enriched_at=enriched_at,
             )
-            for post, text, guess in zip(posts, texts, languages, strict=True)
+            for post, text, guess, arrival in zip(posts, texts, languages, arrivals, strict=True)
         ]
 
 

@@ -33,7 +33,7 @@ DLQ_HEADERS = [
 
 def _message(event: EventT) -> Message:
     raw = event.message
-    return Message(raw.topic, raw.partition, raw.offset, raw.key, raw.value)
+    return Message(raw.topic, raw.partition, raw.offset, raw.key, raw.value, raw.timestamp)
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -96,11 +96,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        yaml_file = os.environ.get("WEBCARE_CONFIG")
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if yaml_file:
-            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=yaml_file))
-        return tuple(sources)
+        return init_settings, env_settings, YamlConfigSettingsSource(settings_cls)
 
     def brands_config(self) -> BrandsConfig:
         """The brand list, checked for duplicate names."""
@@ -113,13 +109,15 @@ class ConfigError(Exception):
 
 def load_settings(config_file: Path | str | None = None) -> Settings:
     """Load settings from ``config_file`` (or ``$WEBCARE_CONFIG``) and the environment."""
-    if config_file is not None:
-        os.environ["WEBCARE_CONFIG"] = str(config_file)
-    source = os.environ.get("WEBCARE_CONFIG")
+    source = config_file or os.environ.get("WEBCARE_CONFIG") or None
     if source and not Path(source).is_file():
         raise ConfigError(f"config file {source} does not exist")
+
+    class SettingsFromFile(Settings):
+        model_config = SettingsConfigDict(yaml_file=source)
+
     try:
-        settings = Settings()
+        settings = SettingsFromFile()
         settings.brands_config()
     except ValidationError as error:
         where = source or "environment"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from enrichers.enrichment import Enrichment
 from schemas.decode import InvalidPost, decode_raw_post
@@ -22,6 +23,11 @@ class Message:
     offset: int | None
     key: bytes | None
     value: bytes
+    timestamp: float | None = None
+
+    def received_at(self) -> datetime | None:
+        """The message's Kafka timestamp as an aware datetime."""
+        return datetime.fromtimestamp(self.timestamp, UTC) if self.timestamp else None
 
     def dead_letter(self, stage: Stage, reason: str) -> DlqRecord:
         """A DLQ record for this message."""
@@ -42,12 +48,15 @@ def enrich_batch(enrichment: Enrichment, messages: Sequence[Message]) -> EnrichR
     """Decode and enrich a batch; each message becomes a mention or a dead letter."""
     result = EnrichResult()
     posts: list[RawPost] = []
+    arrivals: list[datetime | None] = []
     for message in messages:
         try:
             posts.append(decode_raw_post(message.value))
         except InvalidPost as error:
             result.dead.append(message.dead_letter(Stage.enrich, str(error)))
-    for mention in enrichment.enrich(posts):
+            continue
+        arrivals.append(message.received_at())
+    for mention in enrichment.enrich(posts, arrivals):
         result.mentions.append((mention.id.encode(), mention.model_dump_json().encode()))
     return result
 

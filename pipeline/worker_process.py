@@ -13,14 +13,16 @@ from pathlib import Path
 
 from pipeline.stack import StackError, stack_root
 
-
-def _pid_file(stack_dir: Path) -> Path:
-    return stack_dir / "run" / "worker.pid"
+DEFAULT_NAME = "worker"
 
 
-def worker_log(stack_dir: Path | None = None) -> Path:
-    """Where the background worker writes its log."""
-    return stack_root(stack_dir) / "logs" / "worker.log"
+def _pid_file(stack_dir: Path, name: str) -> Path:
+    return stack_dir / "run" / f"{name}.pid"
+
+
+def worker_log(stack_dir: Path | None = None, name: str = DEFAULT_NAME) -> Path:
+    """Where the background worker called ``name`` writes its log."""
+    return stack_root(stack_dir) / "logs" / f"{name}.log"
 
 
 def _alive(pid: int) -> bool:
@@ -36,10 +38,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def worker_pid(stack_dir: Path | None = None) -> int | None:
-    """The background worker's pid, if it is running."""
+def worker_pid(stack_dir: Path | None = None, name: str = DEFAULT_NAME) -> int | None:
+    """The pid of the background worker called ``name``, if it is running."""
     try:
-        pid = int(_pid_file(stack_root(stack_dir)).read_text())
+        pid = int(_pid_file(stack_root(stack_dir), name).read_text())
     except (FileNotFoundError, ValueError):
         return None
     return pid if _alive(pid) else None
@@ -57,40 +59,38 @@ def start_worker(
     config: Path | None,
     web_port: int,
     stack_dir: Path | None = None,
+    name: str = DEFAULT_NAME,
     timeout: float = 120.0,
-    extra_env: dict[str, str] | None = None,
 ) -> int:
     """Start ``webcare worker`` detached (unless one runs already) and wait until its web server answers."""
     root = stack_root(stack_dir)
-    running = worker_pid(root)
+    running = worker_pid(root, name)
     if running is not None:
         return running
-    log_path = worker_log(root)
+    log_path = worker_log(root, name)
+    pid_file = _pid_file(root, name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    _pid_file(root).parent.mkdir(parents=True, exist_ok=True)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pipeline.cli", "worker"]
     if config is not None:
         command += ["--config", str(config)]
-    env = {**os.environ, **(extra_env or {})}
     with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=env
-        )
-    _pid_file(root).write_text(str(process.pid))
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    pid_file.write_text(str(process.pid))
     deadline = time.monotonic() + timeout
     while not _web_ready(web_port):
         if process.poll() is not None or time.monotonic() > deadline:
-            stop_worker(root)
+            stop_worker(root, name)
             raise StackError(f"the worker did not start; see its log: {log_path}")
         time.sleep(0.5)
     return process.pid
 
 
-def stop_worker(stack_dir: Path | None = None, timeout: float = 30.0) -> bool:
-    """Stop the background worker (SIGTERM, then SIGKILL); return whether one was running."""
+def stop_worker(stack_dir: Path | None = None, name: str = DEFAULT_NAME, timeout: float = 30.0) -> bool:
+    """Stop the background worker called ``name`` (SIGTERM, then SIGKILL); return whether it was running."""
     root = stack_root(stack_dir)
-    pid = worker_pid(root)
-    _pid_file(root).unlink(missing_ok=True)
+    pid = worker_pid(root, name)
+    _pid_file(root, name).unlink(missing_ok=True)
     if pid is None:
         return False
     os.killpg(pid, signal.SIGTERM)

@@ -38,6 +38,9 @@ class EnrichedMention(RawPost):
     language: str = Field(pattern=r"^([a-z]{2}|und)$", description="ISO 639-1 code, or 'und' when undecided.")
     language_confidence: float = Field(ge=0.0, le=1.0)
     brands: list[BrandMatch] = Field(default_factory=list)
+    received_at: AwareDatetime | None = Field(
+        default=None, description="When the raw post was written to Kafka (the raw message's timestamp)."
+    )
     enriched_at: AwareDatetime
 
     def brand_names(self) -> list[str]:

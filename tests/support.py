@@ -1,0 +1,143 @@
+"""Shared by the integration tests and the benchmarks: the local stack, isolated pipelines, and probes."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+from kafka import KafkaConsumer, TopicPartition
+
+from connectors.publisher import PublishReport
+from pipeline import stack
+from pipeline.accounting import KafkaAccounting, TopicCounts
+from pipeline.replay import replay_jsonl
+from pipeline.settings import Settings, load_settings
+from pipeline.setup import run_setup
+from pipeline.worker_process import start_worker, stop_worker, worker_log
+from schemas.dlq import DlqRecord
+from sinks.search_client import sync_client
+
+SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "samples" / "webcare.yaml"
+
+
+@contextlib.contextmanager
+def local_stack() -> Iterator[None]:
+    """The real Kafka broker and OpenSearch node: started if needed, and then only those stopped again."""
+    started = [name for name, info in stack.status().items() if not info.get("healthy")]
+    stack.up(progress=print)
+    try:
+        yield
+    finally:
+        for name in started:
+            stack.stop(name)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def isolated_config(directory: Path, partitions: int = 3, **overrides: Any) -> Path:
+    """A config file with topics, index and consumer group of its own, and the sample brands."""
+    suffix = uuid.uuid4().hex[:8]
+    brands = yaml.safe_load(SAMPLE_CONFIG.read_text(encoding="utf-8"))["brands"]
+    config = {
+        "topics": {
+            "raw": f"test-{suffix}.raw",
+            "mentions": f"test-{suffix}.mentions",
+            "dlq": f"test-{suffix}.dlq",
+            "partitions": partitions,
+        },
+        "search": {"index": f"webcare-mentions-test-{suffix}"},
+        "worker": {
+            "app_id": f"webcare-test-{suffix}",
+            "web_port": free_port(),
+            "data_dir": str(directory / "worker"),
+            "batch_seconds": 0.2,
+        },
+        "brands": brands,
+        **overrides,
+    }
+    path = directory / "webcare.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@contextlib.contextmanager
+def running_pipeline(config: Path) -> Iterator[PipelineProbe]:
+    """Set up topics and index for ``config``, run a worker on it, and stop the worker afterwards."""
+    settings = load_settings(config)
+    run_setup(settings, echo=lambda _line: None)
+    name = f"worker-{settings.worker.app_id}"
+    start_worker(config, settings.worker.web_port, name=name)
+    probe = PipelineProbe(settings)
+    try:
+        yield probe
+    finally:
+        stop_worker(name=name)
+        probe.close()
+        print(f"worker log: {worker_log(name=name)}")
+
+
+class PipelineProbe:
+    """Drives one isolated pipeline and reads its outputs."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.search = sync_client(settings.search)
+        self.accounting = KafkaAccounting(settings.kafka.bootstrap_servers)
+
+    def close(self) -> None:
+        self.accounting.close()
+        self.search.close()
+
+    def replay(self, path: Path) -> PublishReport:
+        return replay_jsonl(self.settings, path)
+
+    def wait_until_processed(self, timeout: float = 180.0) -> dict[str, TopicCounts]:
+        topics = self.settings.topics
+        return self.accounting.wait_until_consumed(
+            [topics.raw, topics.mentions], self.settings.worker.app_id, timeout, poll_seconds=0.5
+        )
+
+    def topic_messages(self, topic: str) -> int:
+        return self.accounting.counts(topic).messages
+
+    def indexed_count(self) -> int:
+        index = self.settings.search.index
+        self.search.indices.refresh(index=index)
+        return self.search.count(index=index)["count"]
+
+    def documents(self, size: int = 10_000) -> list[dict[str, Any]]:
+        index = self.settings.search.index
+        self.search.indices.refresh(index=index)
+        response = self.search.search(index=index, size=size, query={"match_all": {}})
+        return [hit["_source"] for hit in response["hits"]["hits"]]
+
+    def dead_letters(self) -> list[DlqRecord]:
+        """Every record on the DLQ topic, read from the beginning to the current end."""
+        topic = self.settings.topics.dlq
+        consumer = KafkaConsumer(
+            bootstrap_servers=self.settings.kafka.bootstrap_servers,
+            enable_auto_commit=False,
+            consumer_timeout_ms=5_000,
+        )
+        try:
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+            consumer.assign(partitions)
+            consumer.seek_to_beginning(*partitions)
+            end = consumer.end_offsets(partitions)
+            records: list[DlqRecord] = []
+            while any(consumer.position(p) < end[p] for p in partitions):
+                for batch in consumer.poll(timeout_ms=1_000).values():
+                    records.extend(DlqRecord.model_validate_json(message.value) for message in batch)
+            return records
+        finally:
+            consumer.close()
