@@ -28,6 +28,23 @@ class BrandMatch(BaseModel):
     terms: list[str] = Field(min_length=1)
 
 
+class SentimentLabel(StrEnum):
+    """The overall tone of a post."""
+
+    positive = "positive"
+    negative = "negative"
+    neutral = "neutral"
+
+
+class Sentiment(BaseModel):
+    """Sentiment of a Dutch or English post: a label and a score from -1 (negative) to 1 (positive)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: SentimentLabel
+    score: float = Field(ge=-1.0, le=1.0)
+
+
 class EnrichedMention(RawPost):
     """A RawPost (all its fields, flat) plus what the enrichers added.
 
@@ -37,6 +54,9 @@ class EnrichedMention(RawPost):
     schema_version: str = Field(default=MENTION_SCHEMA_VERSION, pattern=r"^1\.\d+$")
     language: str = Field(pattern=r"^([a-z]{2}|und)$", description="ISO 639-1 code, or 'und' when undecided.")
     language_confidence: float = Field(ge=0.0, le=1.0)
+    sentiment: Sentiment | None = Field(
+        default=None, description="Set for Dutch and English posts; null for other languages."
+    )
     brands: list[BrandMatch] = Field(default_factory=list)
     received_at: AwareDatetime | None = Field(
         default=None, description="When the raw post was written to Kafka (the raw message's timestamp)."
