@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import faust
 from faust.types import EventT
@@ -34,6 +34,25 @@ DLQ_HEADERS = [
 def _message(event: EventT) -> Message:
     raw = event.message
     return Message(raw.topic, raw.partition, raw.offset, raw.key, raw.value, raw.timestamp)
+
+
+async def until_done(stage: str, step: Callable[[], Awaitable[None]], max_backoff: float = 60.0) -> None:
+    """Run ``step`` until it succeeds.
+
+    Faust acknowledges a batch whose agent raised, so an error must never leave the agent: the batch is
+    retried (with backoff, logged) and only acknowledged once it was fully handled.
+    """
+    backoff = 1.0
+    while True:
+        try:
+            await step()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s: batch failed; retrying in %.0fs (not acknowledged)", stage, backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, max_backoff)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -67,45 +86,50 @@ def create_app(settings: Settings) -> faust.App:
         await asyncio.gather(*pending)
 
     async def dead_letters(records: Sequence[DlqRecord]) -> None:
-        if records:
-            for record in records:
-                log.warning(
-                    "dlq: %s %s at %s[%s]@%s",
-                    record.stage,
-                    record.reason,
-                    record.source_topic,
-                    record.partition,
-                    record.offset,
-                )
-            await send_all(
-                dlq_topic,
-                (
-                    (record.key.encode() if record.key else None, record.model_dump_json().encode())
-                    for record in records
-                ),
-                DLQ_HEADERS,
+        for record in records:
+            log.warning(
+                "dlq: %s: %s (%s[%s]@%s)",
+                record.stage,
+                record.reason,
+                record.source_topic,
+                record.partition,
+                record.offset,
             )
+        keyed = (
+            (record.key.encode() if record.key else None, record.model_dump_json().encode())
+            for record in records
+        )
+        await send_all(dlq_topic, keyed, DLQ_HEADERS)
+
+    async def enrich_and_publish(messages: list[Message]) -> None:
+        result = enrich_batch(enrichment, messages)
+        await send_all(mentions_topic, result.mentions, MENTION_HEADERS)
+        await dead_letters(result.dead)
 
     @app.agent(raw_topic, name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         async for events in stream.take_events(worker.batch_size, within=worker.batch_seconds):
-            result = enrich_batch(enrichment, [_message(event) for event in events])
-            await send_all(mentions_topic, result.mentions, MENTION_HEADERS)
-            await dead_letters(result.dead)
+            messages = [_message(event) for event in events]
+            await until_done("enrich", lambda messages=messages: enrich_and_publish(messages))
 
     search = settings.search
-    indexer = BulkIndexer(
-        async_client(search), search.index, search.retry_initial_seconds, search.retry_max_seconds
-    )
+    search_client = async_client(search)
+    indexer = BulkIndexer(search_client, search.index, search.retry_initial_seconds, search.retry_max_seconds)
+
+    async def index_and_dead_letter(messages: list[Message]) -> None:
+        batch = index_requests(messages)
+        outcome = await indexer.index(batch.requests)
+        rejected = [request.context.dead_letter(Stage.index, reason) for request, reason in outcome.rejected]
+        await dead_letters([*batch.dead, *rejected])
 
     @app.agent(mentions_topic, name="index")
     async def index(stream: faust.StreamT) -> None:
-        async for events in stream.take_events(settings.search.bulk_max_docs, within=worker.batch_seconds):
-            batch = index_requests([_message(event) for event in events])
-            outcome = await indexer.index(batch.requests)
-            rejected = [
-                request.context.dead_letter(Stage.index, reason) for request, reason in outcome.rejected
-            ]
-            await dead_letters([*batch.dead, *rejected])
+        async for events in stream.take_events(search.bulk_max_docs, within=worker.batch_seconds):
+            messages = [_message(event) for event in events]
+            await until_done("index", lambda messages=messages: index_and_dead_letter(messages))
+
+    @app.on_before_shutdown.connect
+    async def close_search_client(app: faust.App, **kwargs: object) -> None:
+        await search_client.close()
 
     return app

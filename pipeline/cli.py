@@ -120,6 +120,36 @@ def ingest_jsonl(context: click.Context, path: Path) -> None:
 
 
 @main.command()
+@click.option(
+    "--input", "input_file", type=click.File("rb"), default="-", help="RawPost JSON Lines (default: stdin)."
+)
+@click.option(
+    "--output", "output_file", type=click.File("w"), default="-", help="EnrichedMention JSON Lines."
+)
+@click.option(
+    "--rejects", type=click.File("w"), help="Also write invalid lines here, as JSON with the reason."
+)
+@click.pass_context
+def enrich(context: click.Context, input_file, output_file, rejects) -> None:
+    """Enrich RawPost JSON Lines offline with exactly the stream's code."""
+    from tqdm import tqdm
+
+    from enrichers.enrichment import Enrichment
+    from pipeline.offline import enrich_lines, reject_record
+
+    settings = _settings(context)
+
+    def on_reject(number: int, data: bytes, reason: str) -> None:
+        click.echo(f"line {number}: {reason}", err=True)
+        if rejects is not None:
+            rejects.write(reject_record(number, data, reason) + "\n")
+
+    with tqdm(unit="line", desc="enrich", file=sys.stderr, disable=None) as bar:
+        report = enrich_lines(Enrichment(settings.brands), input_file, output_file, on_reject, bar.update)
+    click.echo(f"enriched {report.enriched} post(s), rejected {report.rejected} line(s)", err=True)
+
+
+@main.command()
 @click.option("--timeout", default=300.0, show_default=True, help="Seconds to wait at most.")
 @click.pass_context
 def wait(context: click.Context, timeout: float) -> None:

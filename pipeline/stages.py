@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,6 +13,8 @@ from schemas.decode import InvalidPost, decode_raw_post
 from schemas.dlq import DlqRecord, Stage
 from schemas.posts import RawPost
 from sinks.bulk import IndexRequest
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +59,27 @@ def enrich_batch(enrichment: Enrichment, messages: Sequence[Message]) -> EnrichR
             result.dead.append(message.dead_letter(Stage.enrich, str(error)))
             continue
         arrivals.append(message.received_at())
-    for mention in enrichment.enrich(posts, arrivals):
-        result.mentions.append((mention.id.encode(), mention.model_dump_json().encode()))
+    try:
+        mentions = enrichment.enrich(posts, arrivals)
+    except Exception:
+        log.exception("enrichment failed for a batch of %d posts; enriching them one by one", len(posts))
+        return _enrich_one_by_one(enrichment, messages)
+    result.mentions.extend((mention.id.encode(), mention.model_dump_json().encode()) for mention in mentions)
+    return result
+
+
+def _enrich_one_by_one(enrichment: Enrichment, messages: Sequence[Message]) -> EnrichResult:
+    """The slow path after a batch failed: a post the enrichers cannot handle becomes a dead letter."""
+    result = EnrichResult()
+    for message in messages:
+        try:
+            [mention] = enrichment.enrich([decode_raw_post(message.value)], [message.received_at()])
+        except InvalidPost as error:
+            result.dead.append(message.dead_letter(Stage.enrich, str(error)))
+        except Exception as error:
+            result.dead.append(message.dead_letter(Stage.enrich, f"enrichment failed: {error!r}"))
+        else:
+            result.mentions.append((mention.id.encode(), mention.model_dump_json().encode()))
     return result
 
 

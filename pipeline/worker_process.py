@@ -71,9 +71,10 @@ def start_worker(
     pid_file = _pid_file(root, name)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pipeline.cli", "worker"]
+    command = [sys.executable, "-m", "pipeline.cli"]
     if config is not None:
         command += ["--config", str(config)]
+    command.append("worker")
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     pid_file.write_text(str(process.pid))

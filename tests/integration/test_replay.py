@@ -8,7 +8,7 @@ import pytest
 
 from connectors.synthetic import generate_posts, malformed_lines
 from schemas.decode import InvalidPost, decode_raw_post
-from tests.integration.pipeline_probe import PipelineProbe
+from tests.support import PipelineProbe
 
 pytestmark = pytest.mark.stack
 

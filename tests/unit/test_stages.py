@@ -79,3 +79,23 @@ def test_unreadable_mentions_are_dead_letters() -> None:
     assert [request.doc_id for request in batch.requests] == ["forum:1"]
     assert [record.offset for record in batch.dead] == [1, 2]
     assert all(record.stage == "index" for record in batch.dead)
+
+
+class _FailsOnWord(Enrichment):
+    """An enrichment that breaks on one word, as a bug in an enricher would."""
+
+    def enrich(self, posts, received_at=None):
+        if any("kapot" in post.text for post in posts):
+            raise RuntimeError("enricher bug")
+        return super().enrich(posts, received_at)
+
+
+def test_a_post_that_breaks_an_enricher_becomes_a_dead_letter() -> None:
+    enrichment = _FailsOnWord([])
+    values = [_post(1, "alles goed"), _post(2, "modem kapot"), b"{", _post(3, "all fine")]
+    result = enrich_batch(enrichment, [_message(offset, value) for offset, value in enumerate(values)])
+    assert [key for key, _ in result.mentions] == [b"forum:1", b"forum:3"]
+    assert [(record.offset, record.reason) for record in result.dead] == [
+        (1, "enrichment failed: RuntimeError('enricher bug')"),
+        (2, "not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
+    ]
