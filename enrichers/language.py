@@ -25,6 +25,8 @@ class LanguageDetector:
 
     def __init__(self, min_confidence: float = 0.5, min_letters: int = 3) -> None:
         self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # The model also knows languages without an ISO 639-1 code (e.g. 'pcm'); the contract has none.
+        self._identifier.set_languages([code for code in self._identifier.nb_classes if len(code) == 2])
         self._min_confidence = min_confidence
         self._min_letters = min_letters
 
