@@ -93,12 +93,16 @@ def format_summary(summary: Summary, settings: Settings) -> str:
     url = settings.search.url.rstrip("/")
     index = settings.search.index
     brand = next(iter(summary.per_brand), "Telvio")
+    totals = [
+        (f"posts in ({settings.topics.raw})", summary.raw_messages),
+        (f"mentions indexed ({index})", summary.indexed),
+        (f"dead letters ({settings.topics.dlq})", summary.dlq_messages),
+        ("mentions matching no brand", summary.unmatched),
+    ]
+    width = max(len(label) for label, _ in totals)
     lines = [
         "Webcare pipeline summary",
-        f"  posts in (messages on {settings.topics.raw}): {summary.raw_messages}",
-        f"  mentions indexed ({index}):            {summary.indexed}",
-        f"  dead letters ({settings.topics.dlq}):        {summary.dlq_messages}",
-        f"  mentions matching no brand:                {summary.unmatched}",
+        *(f"  {label:<{width}}  {count:>7}" for label, count in totals),
         *_table("per language", summary.per_language),
         *_table("per brand (mentions)", summary.per_brand),
         *_table("per source", summary.per_source),
