@@ -8,14 +8,10 @@ from pathlib import Path
 import click
 
 from pipeline import stack
-from pipeline.settings import ConfigError, Settings, load_settings
+from pipeline.commands.common import settings_from
+from pipeline.commands.ingest import ingest
 
-
-def _settings(context: click.Context) -> Settings:
-    try:
-        return load_settings(context.obj.get("config"))
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+_settings = settings_from
 
 
 @click.group()
@@ -96,29 +92,6 @@ def worker(context: click.Context, loglevel: str) -> None:
     Worker(app, loglevel=loglevel).execute_from_commandline()
 
 
-@main.group()
-def ingest() -> None:
-    """Publish posts from a source to the raw topic."""
-
-
-@ingest.command("jsonl")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.pass_context
-def ingest_jsonl(context: click.Context, path: Path) -> None:
-    """Replay a JSON Lines file of RawPosts (malformed lines are passed on for the DLQ)."""
-    from pipeline.replay import replay_jsonl
-
-    settings = _settings(context)
-    report = replay_jsonl(settings, path, show_progress=True)
-    for malformed in report.malformed:
-        click.echo(f"malformed: {malformed.location}: {malformed.reason}", err=True)
-    click.echo(
-        f"published {report.posts} posts and {len(report.malformed)} malformed line(s) "
-        f"to {settings.topics.raw}",
-        err=True,
-    )
-
-
 @main.command()
 @click.option(
     "--input", "input_file", type=click.File("rb"), default="-", help="RawPost JSON Lines (default: stdin)."
@@ -194,6 +167,8 @@ def demo(context: click.Context, sample: Path) -> None:
     except (stack.StackError, TimeoutError) as error:
         raise click.ClickException(str(error)) from None
 
+
+main.add_command(ingest)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,1 @@
+"""Groups of ``webcare`` subcommands, one module per feature; ``pipeline.cli`` registers them."""
