@@ -6,12 +6,16 @@ what analysts try offline is exactly what the stream does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from enrichers.brands import BrandMatcher
-from enrichers.language import LanguageDetector
+from enrichers.language import DEFAULT_PRIORS, LanguageDetector
 from schemas.config import BrandConfig
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 from schemas.mentions import EnrichedMention
 from schemas.posts import RawPost
 
@@ -19,8 +23,19 @@ from schemas.posts import RawPost
 class Enrichment:
     """Loads every enricher once; then enriches batches of posts."""
 
-    def __init__(self, brands: Iterable[BrandConfig]) -> None:
-        self._languages = LanguageDetector()
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Enrichment:
+        """The enrichment the worker and ``webcare enrich`` build from the configuration."""
+        options = settings.enrichment
+        return cls(settings.brands, options.language_priors, options.language_min_confidence)
+
+    def __init__(
+        self,
+        brands: Iterable[BrandConfig],
+        language_priors: Mapping[str, float] = DEFAULT_PRIORS,
+        language_min_confidence: float = 0.3,
+    ) -> None:
+        self._languages = LanguageDetector(language_priors, min_confidence=language_min_confidence)
         self._brands = BrandMatcher(brands)
 
     def enrich(
@@ -28,7 +43,7 @@ class Enrichment:
     ) -> list[EnrichedMention]:
         """One EnrichedMention per post, in the same order; ``received_at`` gives each post's arrival."""
         texts = [_searchable_text(post) for post in posts]
-        languages = self._languages.detect(texts)
+        languages = self._languages.detect(texts, [post.lang_hint for post in posts])
         enriched_at = datetime.now(UTC)
         arrivals = received_at if received_at is not None else [None] * len(posts)
         return [

@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> faust.App:
         return app.topic(name, key_type=bytes, value_type=bytes, partitions=topics.partitions)
 
     raw_topic, mentions_topic, dlq_topic = topic(topics.raw), topic(topics.mentions), topic(topics.dlq)
-    enrichment = Enrichment(settings.brands)
+    enrichment = Enrichment.from_settings(settings)
 
     async def send_all(target: faust.TopicT, items: Iterable[tuple[bytes | None, bytes]], headers) -> None:
         """Send and wait until Kafka acknowledged every message (before the batch is acked)."""

@@ -117,8 +117,9 @@ def enrich(context: click.Context, input_file, output_file, rejects) -> None:
         if rejects is not None:
             rejects.write(reject_record(number, data, reason) + "\n")
 
+    enrichment = Enrichment.from_settings(settings)
     with tqdm(unit="line", desc="enrich", file=sys.stderr, disable=None) as bar:
-        report = enrich_lines(Enrichment(settings.brands), input_file, output_file, on_reject, bar.update)
+        report = enrich_lines(enrichment, input_file, output_file, on_reject, bar.update)
     click.echo(f"enriched {report.enriched} post(s), rejected {report.rejected} line(s)", err=True)
 
 

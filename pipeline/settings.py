@@ -64,6 +64,18 @@ class SearchSettings(BaseModel):
     retry_max_seconds: float = Field(default=30.0, gt=0)
 
 
+class EnrichmentSettings(BaseModel):
+    """How the enrichers decide."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language_priors: dict[str, float] = Field(
+        default_factory=lambda: {"nl": 10.0, "en": 10.0},
+        description="How much likelier than others each language is in your stream (others weigh 1).",
+    )
+    language_min_confidence: float = Field(default=0.3, ge=0.0, le=1.0, description="Below this: 'und'.")
+
+
 class WorkerSettings(BaseModel):
     """The Faust worker."""
 
@@ -85,6 +97,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = Field(default_factory=TopicSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     brands: list[BrandConfig] = Field(default_factory=list)
 
     @classmethod

@@ -30,7 +30,7 @@ def test_detects_language(detector: LanguageDetector, text: str, language: str) 
     assert 0.5 <= guess.confidence <= 1.0
 
 
-@pytest.mark.parametrize("text", ["@telvio https://t.co/abc", "👍👍", "#fail", "ok"])
+@pytest.mark.parametrize("text", ["@telvio https://t.co/abc", "👍👍", "@kabelkat #42", "ok"])
 def test_too_little_text_is_undetermined(detector: LanguageDetector, text: str) -> None:
     [guess] = detector.detect([text])
     assert guess.language == "und"
@@ -39,3 +39,29 @@ def test_too_little_text_is_undetermined(detector: LanguageDetector, text: str) 
 def test_keeps_order_for_a_batch(detector: LanguageDetector) -> None:
     texts = ["Geen bereik in de trein, echt waardeloos", "No signal on the train again, useless", "🙂"]
     assert [guess.language for guess in detector.detect(texts)] == ["nl", "en", "und"]
+
+
+def test_short_posts_stay_accurate_on_the_labelled_set(detector: LanguageDetector) -> None:
+    """A regression guard: F1 on the hand-labelled short posts (clean and noisy) stays high."""
+    from enrichers.evaluate_language import load_set, noisy, score
+
+    clean = load_set()
+    for pairs in (clean, [(noisy(text, n), language) for n, (text, language) in enumerate(clean)]):
+        scores = score(pairs, detector)
+        assert scores["nl"].f1 >= 0.97 and scores["en"].f1 >= 0.97
+        assert all(scores[language].precision >= 0.95 for language in ("de", "fr", "tr", "pl", "it"))
+
+
+def test_the_prior_does_not_force_other_languages(detector: LanguageDetector) -> None:
+    texts = ["Kein Netz im Zug", "Pociąg znowu spóźniony", "Tren yine gecikti"]
+    assert [guess.language for guess in detector.detect(texts)] == ["de", "pl", "tr"]
+
+
+def test_the_platform_hint_helps_only_when_the_text_is_unclear(detector: LanguageDetector) -> None:
+    [clear] = detector.detect(["Waarom is mijn rekening zo hoog deze maand?"], ["en"])
+    assert clear.language == "nl"
+
+
+def test_unknown_prior_language_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a language the model knows"):
+        LanguageDetector({"xx": 5.0})
