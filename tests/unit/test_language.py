@@ -65,3 +65,13 @@ def test_the_platform_hint_helps_only_when_the_text_is_unclear(detector: Languag
 def test_unknown_prior_language_is_refused() -> None:
     with pytest.raises(ValueError, match="not a language the model knows"):
         LanguageDetector({"xx": 5.0})
+
+
+def test_batched_scores_equal_py3langid(detector: LanguageDetector) -> None:
+    """The batched computation gives py3langid's own probabilities (its float16 table aside)."""
+    import numpy as np
+
+    texts = ["Storing bij de trein", "Charged twice, still no refund", "Danke!", "x" * 300, "🙂 ok"]
+    ours = detector._probabilities(texts)
+    theirs = np.array([detector._identifier._decide(text) for text in texts])
+    assert np.allclose(ours, theirs, atol=1e-3)
