@@ -1,0 +1,1 @@
+"""The worker's agents, one module each; every module has ``register(context)``."""
