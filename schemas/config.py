@@ -1,8 +1,36 @@
-"""Models of the YAML config file's brand section."""
+"""Models of the YAML config file's brand section, and where a config error sits in the YAML file."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import re
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from enrichers.keyword_query import parse_query
+
+_ACCOUNT = re.compile(r"\w+(?:[.-]\w+)*")
+
+
+def _valid_query(written: str) -> str:
+    parse_query(written)
+    return written
+
+
+def _plain_handle(handle: str) -> str:
+    plain = handle.lstrip("@").lower()
+    if _ACCOUNT.fullmatch(plain) is None:
+        raise ValueError(f"handle {handle!r} is not one account name (letters, digits, '_', '.', '-')")
+    return plain
+
+
+KeywordQueryText = Annotated[str, AfterValidator(_valid_query)]
+"""A keyword-set entry, checked by parsing it (see :mod:`enrichers.keyword_query`)."""
+
+Handle = Annotated[str, AfterValidator(_plain_handle)]
+"""An account name, stored without '@' and in lowercase."""
 
 
 class BrandConfig(BaseModel):
@@ -10,29 +38,17 @@ class BrandConfig(BaseModel):
 
     ``inside_out`` holds the company's own words (brand, product and service names, handles, hashtags,
     domains); ``outside_in`` holds the words customers use about the subject, also without the brand.
-    Each entry is a term or phrase, matched case- and accent-insensitively on whole tokens; a trailing
-    ``*`` matches any continuation of the last word.
+    Each entry is a keyword query: a word or phrase (``geen bereik``), maybe with a trailing ``*``, or terms
+    combined with ``AND``, ``OR``, ``NOT``/``-``, parentheses, ``"..."~n`` and ``NEAR/n``; matched case- and
+    accent-insensitively on whole tokens. An invalid entry fails validation at its index, with the reason.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    handles: list[str] = Field(default_factory=list, description="The brand's own accounts, without '@'.")
-    inside_out: list[str] = Field(min_length=1)
-    outside_in: list[str] = Field(default_factory=list)
-
-    @field_validator("inside_out", "outside_in")
-    @classmethod
-    def _terms_not_blank(cls, terms: list[str]) -> list[str]:
-        for term in terms:
-            if not term.strip():
-                raise ValueError("a keyword term may not be empty")
-        return terms
-
-    @field_validator("handles")
-    @classmethod
-    def _handles_plain(cls, handles: list[str]) -> list[str]:
-        return [handle.lstrip("@").lower() for handle in handles]
+    handles: list[Handle] = Field(default_factory=list, description="The brand's own accounts, without '@'.")
+    inside_out: list[KeywordQueryText] = Field(min_length=1)
+    outside_in: list[KeywordQueryText] = Field(default_factory=list)
 
 
 class BrandsConfig(BaseModel):
@@ -52,3 +68,26 @@ class BrandsConfig(BaseModel):
                 raise ValueError(f"brand {brand.name!r} is defined twice")
             seen.add(key)
         return brands
+
+
+def yaml_line(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    """The 1-based line in the YAML file of the entry at a pydantic error ``loc``, e.g. ``('brands', 0,
+    'outside_in', 3)``; the line of its deepest existing parent when it is missing; None when unknown."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            found = [(key, value) for key, value in node.value if getattr(key, "value", None) == str(part)]
+            if not found:
+                break
+            key, node = found[0]
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line

@@ -45,6 +45,38 @@ class Sentiment(BaseModel):
     score: float = Field(ge=-1.0, le=1.0)
 
 
+class IntentLabel(StrEnum):
+    """What the author wants."""
+
+    complaint = "complaint"
+    question = "question"
+    praise = "praise"
+    outage = "outage"
+    purchase_intent = "purchase_intent"
+    other = "other"
+
+
+class Intent(BaseModel):
+    """The author's intent and the classifier's confidence in it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    label: IntentLabel
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Routing(BaseModel):
+    """What the business rules decided: who handles the mention, whether to answer in public, tags."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    team: str | None = Field(default=None, description="Team the mention is routed to, if any.")
+    answerable: bool | None = Field(default=None, description="Whether the team answers it in public.")
+    tags: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list, description="Names of the rules that matched, in order.")
+    priority_boost: float = 0.0
+
+
 class EnrichedMention(RawPost):
     """A RawPost (all its fields, flat) plus what the enrichers added.
 
@@ -58,6 +90,9 @@ class EnrichedMention(RawPost):
         default=None, description="Set for Dutch and English posts; null for other languages."
     )
     brands: list[BrandMatch] = Field(default_factory=list)
+    intent: Intent | None = Field(default=None, description="Set for Dutch and English posts.")
+    routing: Routing = Field(default_factory=Routing)
+    priority: float = Field(default=0.0, ge=0.0, le=100.0, description="Inbox order: higher first.")
     received_at: AwareDatetime | None = Field(
         default=None, description="When the raw post was written to Kafka (the raw message's timestamp)."
     )
