@@ -11,7 +11,9 @@ import os
 from pathlib import Path
 from typing import Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,7 +21,7 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
-from schemas.config import BrandConfig, BrandsConfig
+from schemas.config import BrandConfig, BrandsConfig, yaml_line
 
 
 class KafkaSettings(BaseModel):
@@ -132,11 +134,16 @@ def load_settings(config_file: Path | str | None = None) -> Settings:
     try:
         settings = SettingsFromFile()
         settings.brands_config()
+    except yaml.YAMLError as error:
+        raise ConfigError(f"config file {source} is not valid YAML: {error}") from None
     except ValidationError as error:
-        where = source or "environment"
-        problems = "\n".join(
-            f"  {'.'.join(str(part) for part in problem['loc']) or '(top level)'}: {problem['msg']}"
-            for problem in error.errors()
-        )
-        raise ConfigError(f"invalid configuration in {where}:\n{problems}") from None
+        problems = "\n".join(_describe(problem, source) for problem in error.errors())
+        raise ConfigError(f"invalid configuration in {source or 'the environment'}:\n{problems}") from None
     return settings
+
+
+def _describe(problem: ErrorDetails, source: str | Path | None) -> str:
+    """One problem as '  line N: field.path: message' (the line when the YAML file has the field)."""
+    field = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+    line = yaml_line(Path(source), problem["loc"]) if source else None
+    return f"  {f'line {line}: ' if line else ''}{field}: {problem['msg']}"

@@ -64,6 +64,24 @@ def test_bad_config_names_file_field_and_reason(tmp_path: Path, yaml_text: str, 
     assert message in str(raised.value)
 
 
+def test_errors_give_the_yaml_line(tmp_path: Path) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text(
+        "brands:\n  - name: Kabelkat\n    inside_out:\n      - Kabelkat\n      - 'kabel AND (kat'\n"
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_settings(config)
+    message = str(raised.value)
+    assert "line 5: brands.0.inside_out.1: Value error, query 'kabel AND (kat': missing ')'" in message
+
+
+def test_broken_yaml_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "broken.yaml"
+    config.write_text("topics: [\n")
+    with pytest.raises(ConfigError, match="is not valid YAML"):
+        load_settings(config)
+
+
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_settings(tmp_path / "nope.yaml")
