@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from enrichers.brands import BrandMatcher
 from enrichers.language import DEFAULT_PRIORS, LanguageDetector
+from enrichers.sentiment import SentimentAnalyzer
 from schemas.config import BrandConfig
+from schemas.mentions import EnrichedMention
+from schemas.posts import RawPost
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings
-from schemas.mentions import EnrichedMention
-from schemas.posts import RawPost
 
 
 class Enrichment:
@@ -36,6 +37,7 @@ class Enrichment:
         language_min_confidence: float = 0.3,
     ) -> None:
         self._languages = LanguageDetector(language_priors, min_confidence=language_min_confidence)
+        self._sentiment = SentimentAnalyzer()
         self._brands = BrandMatcher(brands)
 
     def enrich(
@@ -44,6 +46,7 @@ class Enrichment:
         """One EnrichedMention per post, in the same order; ``received_at`` gives each post's arrival."""
         texts = [_searchable_text(post) for post in posts]
         languages = self._languages.detect(texts, [post.lang_hint for post in posts])
+        sentiments = self._sentiment.analyze(texts, [guess.language for guess in languages])
         enriched_at = datetime.now(UTC)
         arrivals = received_at if received_at is not None else [None] * len(posts)
         return [
@@ -51,11 +54,14 @@ class Enrichment:
                 **post.model_dump(exclude={"schema_version"}),
                 language=guess.language,
                 language_confidence=guess.confidence,
+                sentiment=sentiment,
                 brands=self._brands.match(text),
                 received_at=arrival,
                 enriched_at=enriched_at,
             )
-            for post, text, guess, arrival in zip(posts, texts, languages, arrivals, strict=True)
+            for post, text, guess, sentiment, arrival in zip(
+                posts, texts, languages, sentiments, arrivals, strict=True
+            )
         ]
 
 
