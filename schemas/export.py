@@ -2,6 +2,10 @@
 
 The files under ``schemas/json/`` are published for other systems; a unit test fails when they drift
 from the models, so regenerate them with this module after changing a model.
+
+The schemas of what the pipeline *produces* are open (``additionalProperties`` is left out): within a major
+version fields are only ever added, so consumers must accept and ignore fields they do not know. The
+schema of what the pipeline *accepts* (raw posts) stays closed: an unknown field there is an error.
 """
 
 from __future__ import annotations
@@ -24,11 +28,23 @@ TOPIC_SCHEMAS: dict[str, type[BaseModel]] = {
     "enriched-mention": EnrichedMention,
     "dlq-record": DlqRecord,
 }
+CLOSED_SCHEMAS = frozenset({"raw-post"})
+
+
+def _opened(node: Any) -> Any:
+    """The schema without ``additionalProperties: false`` anywhere, so that added fields stay valid."""
+    if isinstance(node, dict):
+        return {key: _opened(value) for key, value in node.items() if key != "additionalProperties"}
+    if isinstance(node, list):
+        return [_opened(value) for value in node]
+    return node
 
 
 def json_schema(name: str, model: type[BaseModel]) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one topic's messages."""
     schema = model.model_json_schema(mode="serialization")
+    if name not in CLOSED_SCHEMAS:
+        schema = _opened(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://webcare-pipeline.invalid/schemas/{name}.schema.json",
