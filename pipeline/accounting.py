@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from kafka import KafkaAdminClient, TopicPartition
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import OffsetSpec
+from kafka.consumer.fetcher import ConsumerRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +80,23 @@ class KafkaAccounting:
                 lag = ", ".join(f"{topic}: {count.lag}" for topic, count in counts.items())
                 raise TimeoutError(f"consumer group {group!r} still has lag after {timeout:.0f}s ({lag})")
             time.sleep(poll_seconds)
+
+
+def read_topic(bootstrap_servers: str, topic: str, poll_ms: int = 1_000) -> Iterator[ConsumerRecord]:
+    """Every message of ``topic``, from the beginning to the end it had when reading started.
+
+    No consumer group is used and no offset is committed: reading changes nothing.
+    """
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        while any(consumer.position(p) < end[p] for p in partitions):
+            for batch in consumer.poll(timeout_ms=poll_ms).values():
+                yield from (
+                    record for record in batch if record.offset < end[TopicPartition(topic, record.partition)]
+                )
+    finally:
+        consumer.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from pipeline import stack
+from pipeline.commands.audit import audit
 from pipeline.commands.common import settings_from
 from pipeline.commands.ingest import ingest
 
@@ -170,6 +171,7 @@ def demo(context: click.Context, sample: Path) -> None:
 
 
 main.add_command(ingest)
+main.add_command(audit)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from kafka import KafkaConsumer, TopicPartition
 
 from connectors.publisher import PublishReport
 from pipeline import stack
-from pipeline.accounting import KafkaAccounting, TopicCounts
+from pipeline.accounting import KafkaAccounting, TopicCounts, read_topic
 from pipeline.replay import replay_jsonl
 from pipeline.settings import Settings, load_settings
 from pipeline.setup import run_setup
@@ -123,21 +122,5 @@ class PipelineProbe:
 
     def dead_letters(self) -> list[DlqRecord]:
         """Every record on the DLQ topic, read from the beginning to the current end."""
-        topic = self.settings.topics.dlq
-        consumer = KafkaConsumer(
-            bootstrap_servers=self.settings.kafka.bootstrap_servers,
-            enable_auto_commit=False,
-            consumer_timeout_ms=5_000,
-        )
-        try:
-            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-            consumer.assign(partitions)
-            consumer.seek_to_beginning(*partitions)
-            end = consumer.end_offsets(partitions)
-            records: list[DlqRecord] = []
-            while any(consumer.position(p) < end[p] for p in partitions):
-                for batch in consumer.poll(timeout_ms=1_000).values():
-                    records.extend(DlqRecord.model_validate_json(message.value) for message in batch)
-            return records
-        finally:
-            consumer.close()
+        records = read_topic(self.settings.kafka.bootstrap_servers, self.settings.topics.dlq)
+        return [DlqRecord.model_validate_json(record.value) for record in records]
