@@ -64,6 +64,9 @@ class SearchSettings(BaseModel):
     bulk_max_docs: int = Field(default=1000, ge=1)
     retry_initial_seconds: float = Field(default=0.5, gt=0)
     retry_max_seconds: float = Field(default=30.0, gt=0)
+    retention_days: int = Field(
+        default=395, ge=1, description="Keep mentions at least this long; older monthly indices are deleted."
+    )
 
 
 class EnrichmentSettings(BaseModel):
@@ -86,8 +89,17 @@ class WorkerSettings(BaseModel):
     app_id: str = Field(default="webcare", description="Faust app id; also the Kafka consumer group.")
     batch_size: int = Field(default=500, ge=1, description="Posts enriched or indexed per batch at most.")
     batch_seconds: float = Field(default=0.5, gt=0, description="Longest wait to fill a batch.")
-    web_port: int = Field(default=6066, ge=1, le=65535)
+    web_port: int = Field(default=6066, ge=1, le=65535, description="Port of /metrics, /health, /ready.")
+    web_host: str = Field(default="127.0.0.1", description="Address the web server binds (0.0.0.0 in pods).")
     data_dir: Path = Path(".stack/worker")
+    log_format: Literal["text", "json"] = Field(default="text", description="'json': one object per line.")
+    lag_interval_seconds: float = Field(
+        default=15.0, gt=0, description="How often the consumer-lag gauge is refreshed."
+    )
+    session_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="A worker silent this long loses its partitions to the others."
+    )
+    heartbeat_interval_seconds: float = Field(default=3.0, gt=0, description="Consumer group heartbeats.")
 
 
 class Settings(BaseSettings):
