@@ -11,11 +11,15 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from enrichers.brands import BrandMatcher
+from enrichers.intent import IntentClassifier
 from enrichers.language import DEFAULT_PRIORS, LanguageDetector
+from enrichers.priority import priority
+from enrichers.rules import RuleEngine
 from enrichers.sentiment import SentimentAnalyzer
 from schemas.config import BrandConfig
 from schemas.mentions import EnrichedMention
 from schemas.posts import RawPost
+from schemas.rules import RulesConfig
 
 if TYPE_CHECKING:
     from pipeline.settings import Settings
@@ -28,41 +32,60 @@ class Enrichment:
     def from_settings(cls, settings: Settings) -> Enrichment:
         """The enrichment the worker and ``webcare enrich`` build from the configuration."""
         options = settings.enrichment
-        return cls(settings.brands, options.language_priors, options.language_min_confidence)
+        return cls(
+            settings.brands,
+            options.language_priors,
+            options.language_min_confidence,
+            rules=settings.rules,
+        )
 
     def __init__(
         self,
         brands: Iterable[BrandConfig],
         language_priors: Mapping[str, float] = DEFAULT_PRIORS,
         language_min_confidence: float = 0.3,
+        rules: RulesConfig | None = None,
     ) -> None:
+        brands = list(brands)
         self._languages = LanguageDetector(language_priors, min_confidence=language_min_confidence)
         self._sentiment = SentimentAnalyzer()
+        self._intents = IntentClassifier()
         self._brands = BrandMatcher(brands)
+        self._rules = RuleEngine(rules or RulesConfig(), [brand.name for brand in brands])
 
     def enrich(
         self, posts: Sequence[RawPost], received_at: Sequence[datetime | None] | None = None
     ) -> list[EnrichedMention]:
-        """One EnrichedMention per post, in the same order; ``received_at`` gives each post's arrival."""
+        """One EnrichedMention per post, in the same order; ``received_at`` gives each post's arrival.
+
+        Intent uses language and sentiment; the rules see everything else; priority uses the rules' boost.
+        """
         texts = [_searchable_text(post) for post in posts]
         languages = self._languages.detect(texts, [post.lang_hint for post in posts])
-        sentiments = self._sentiment.analyze(texts, [guess.language for guess in languages])
+        codes = [guess.language for guess in languages]
+        sentiments = self._sentiment.analyze(texts, codes)
+        intents = self._intents.classify(texts, codes, sentiments)
         enriched_at = datetime.now(UTC)
         arrivals = received_at if received_at is not None else [None] * len(posts)
-        return [
+        mentions = [
             EnrichedMention(
                 **post.model_dump(exclude={"schema_version"}),
                 language=guess.language,
                 language_confidence=guess.confidence,
                 sentiment=sentiment,
+                intent=intent,
                 brands=self._brands.match(text),
                 received_at=arrival,
                 enriched_at=enriched_at,
             )
-            for post, text, guess, sentiment, arrival in zip(
-                posts, texts, languages, sentiments, arrivals, strict=True
+            for post, text, guess, sentiment, intent, arrival in zip(
+                posts, texts, languages, sentiments, intents, arrivals, strict=True
             )
         ]
+        for mention, routing in zip(mentions, self._rules.route(mentions), strict=True):
+            mention.routing = routing
+            mention.priority = priority(mention)
+        return mentions
 
 
 def _searchable_text(post: RawPost) -> str:

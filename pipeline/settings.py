@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from schemas.config import BrandConfig, BrandsConfig, yaml_line
+from schemas.rules import RulesConfig
 
 
 class KafkaSettings(BaseModel):
@@ -113,6 +114,14 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     brands: list[BrandConfig] = Field(default_factory=list)
+    rules: RulesConfig = Field(default_factory=RulesConfig)
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_name_known_brands(cls, rules: RulesConfig, info: ValidationInfo) -> RulesConfig:
+        if "brands" in info.data:  # else the brands are invalid, and reported as such
+            rules.check_brands(brand.name for brand in info.data["brands"])
+        return rules
 
     @classmethod
     def settings_customise_sources(

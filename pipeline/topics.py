@@ -16,7 +16,7 @@ def pipeline_topics(settings: Settings) -> list[NewTopic]:
     topics = settings.topics
     return [
         NewTopic(name, num_partitions=topics.partitions, replication_factor=topics.replication_factor)
-        for name in (topics.raw, topics.mentions, topics.dlq)
+        for name in (topics.raw, topics.mentions, topics.dlq, *settings.rules.route_topics())
     ]
 
 
