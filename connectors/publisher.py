@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from kafka import KafkaProducer
+from kafka.producer.future import FutureRecordMetadata as Ack
 
 from connectors.base import Malformed
 from schemas.posts import RAW_POST_SCHEMA_VERSION, RawPost
@@ -16,6 +19,9 @@ JSON_HEADERS = [
     ("schema-version", RAW_POST_SCHEMA_VERSION.encode()),
 ]
 MALFORMED_HEADERS = [("content-type", b"application/octet-stream")]
+MALFORMED_REASON_HEADER = "webcare-malformed-reason"
+MALFORMED_LOCATION_HEADER = "webcare-malformed-location"
+_HEADER_LIMIT = 1024
 
 
 class PublishError(RuntimeError):
@@ -54,20 +60,34 @@ class Publisher:
         """Send every item, wait until Kafka has acknowledged all of them, and report the counts."""
         report = PublishReport()
         for item in items:
-            if isinstance(item, Malformed):
-                self._send(None, item.data, MALFORMED_HEADERS)
-                report.malformed.append(item)
-            else:
-                self._send(item.id.encode(), item.model_dump_json().encode(), JSON_HEADERS)
-                report.posts += 1
+            self.send(item, report)
             if on_item is not None:
                 on_item(item)
         self.flush()
         return report
 
-    def _send(self, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+    def send(self, item: RawPost | Malformed, report: PublishReport | None = None) -> Ack:
+        """Queue one item (no wait); ``flush`` waits for Kafka. Malformed bytes go as they are, with the
+        connector's reason and location in headers."""
+        if isinstance(item, Malformed):
+            headers = [
+                *MALFORMED_HEADERS,
+                (MALFORMED_REASON_HEADER, item.reason.encode()[:_HEADER_LIMIT]),
+                (MALFORMED_LOCATION_HEADER, item.location.encode()[:_HEADER_LIMIT]),
+            ]
+            future = self._send(None, item.data, headers)
+            if report is not None:
+                report.malformed.append(item)
+        else:
+            future = self._send(item.id.encode(), item.model_dump_json().encode(), JSON_HEADERS)
+            if report is not None:
+                report.posts += 1
+        return future
+
+    def _send(self, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> Ack:
         future = self._producer.send(self.topic, key=key, value=value, headers=headers)
         future.add_errback(self._failures.append)
+        return future
 
     def flush(self) -> None:
         """Block until everything sent is acknowledged; raise PublishError if anything failed."""
@@ -90,3 +110,46 @@ class Publisher:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class Backpressure(RuntimeError):
+    """Too many posts are waiting for Kafka; the caller should retry later (HTTP 429)."""
+
+
+class AsyncPublisher:
+    """The publisher seen from asyncio (the webhook server): ``publish`` returns once Kafka acknowledged.
+
+    Sending and waiting run in a small thread pool, so the event loop never blocks on Kafka. At most
+    ``max_in_flight`` items wait for Kafka at once; beyond that ``publish`` raises Backpressure at once.
+    """
+
+    def __init__(self, publisher: Publisher, max_in_flight: int = 10_000, ack_timeout: float = 30.0) -> None:
+        self.publisher = publisher
+        self.max_in_flight = max_in_flight
+        self.ack_timeout = ack_timeout
+        self.in_flight = 0
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webcare-publish")
+
+    async def publish(self, items: Sequence[RawPost | Malformed]) -> None:
+        """Send ``items`` and wait for Kafka's acknowledgement; raise Backpressure when too much waits."""
+        if not items:
+            return
+        if self.in_flight + len(items) > self.max_in_flight:
+            raise Backpressure(f"{self.in_flight} posts are waiting for Kafka (limit {self.max_in_flight})")
+        self.in_flight += len(items)
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._pool, self._send_and_wait, items)
+        finally:
+            self.in_flight -= len(items)
+
+    def _send_and_wait(self, items: Sequence[RawPost | Malformed]) -> None:
+        futures = [self.publisher.send(item) for item in items]
+        try:
+            for future in futures:
+                future.get(timeout=self.ack_timeout)
+        except Exception as error:
+            raise PublishError(f"Kafka did not accept {len(items)} message(s): {error!r}") from error
+
+    def close(self) -> None:
+        """Stop the thread pool (the Publisher is closed by its owner)."""
+        self._pool.shutdown(wait=True)
