@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import faust
 from faust.types import EventT
 
+from connectors.publisher import MALFORMED_REASON_HEADER
 from pipeline.settings import Settings
 from pipeline.stages import Message
 from schemas.dlq import DLQ_SCHEMA_VERSION, DlqRecord
@@ -26,9 +27,12 @@ DLQ_HEADERS: Headers = [
 
 
 def message_of(event: EventT) -> Message:
-    """The Faust event as a plain Message (topic, partition, offset, key, value, timestamp)."""
+    """The Faust event as a plain Message (topic, partition, offset, key, value, timestamp, reason)."""
     raw = event.message
-    return Message(raw.topic, raw.partition, raw.offset, raw.key, raw.value, raw.timestamp)
+    headers = dict(raw.headers or ())
+    reason = headers.get(MALFORMED_REASON_HEADER)
+    reported = reason.decode("utf-8", errors="replace") if isinstance(reason, bytes) else reason
+    return Message(raw.topic, raw.partition, raw.offset, raw.key, raw.value, raw.timestamp, reported)
 
 
 async def until_done(stage: str, step: Callable[[], Awaitable[None]], max_backoff: float = 60.0) -> None:

@@ -27,6 +27,8 @@ class Message:
     key: bytes | None
     value: bytes
     timestamp: float | None = None
+    reported_reason: str | None = None
+    """Why the connector could not parse it, when it said so (header ``webcare-malformed-reason``)."""
 
     def received_at(self) -> datetime | None:
         """The message's Kafka timestamp as an aware datetime."""
@@ -56,7 +58,7 @@ def enrich_batch(enrichment: Enrichment, messages: Sequence[Message]) -> EnrichR
         try:
             posts.append(decode_raw_post(message.value))
         except InvalidPost as error:
-            result.dead.append(message.dead_letter(Stage.enrich, str(error)))
+            result.dead.append(message.dead_letter(Stage.enrich, message.reported_reason or str(error)))
             continue
         arrivals.append(message.received_at())
     try:

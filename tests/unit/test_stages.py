@@ -99,3 +99,11 @@ def test_a_post_that_breaks_an_enricher_becomes_a_dead_letter() -> None:
         (1, "enrichment failed: RuntimeError('enricher bug')"),
         (2, "not valid JSON: Expecting property name enclosed in double quotes at line 1 column 2"),
     ]
+
+
+def test_the_reason_a_connector_reported_is_kept() -> None:
+    message = Message(
+        "webcare.raw", 0, 9, None, b"a;b;c", reported_reason="csv line 4: 2 columns, expected 5"
+    )
+    [dead] = enrich_batch(Enrichment([]), [message]).dead
+    assert dead.reason == "csv line 4: 2 columns, expected 5"
