@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import faust
 
-from pipeline.agents import enrich, index, route
+from pipeline.agents import alerts, enrich, index, route
 from pipeline.context import PipelineContext
 from pipeline.settings import Settings
 
-AGENT_MODULES = (enrich, index, route)
+AGENT_MODULES = (enrich, index, route, alerts)
 
 
 def create_app(settings: Settings) -> faust.App:

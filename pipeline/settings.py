@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
@@ -21,16 +30,46 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from schemas.alert_settings import AlertSettings
 from schemas.config import BrandConfig, BrandsConfig, yaml_line
 from schemas.rules import RulesConfig
 
 
+def _secret_from_file(secret: SecretStr | None, path: Path | None, name: str) -> SecretStr | None:
+    """``secret``, else the stripped content of ``path`` (``<name>_file``); both set is an error."""
+    if path is None:
+        return secret
+    if secret is not None:
+        raise ValueError(f"set {name} or {name}_file, not both")
+    try:
+        return SecretStr(path.read_text(encoding="utf-8").strip())
+    except OSError as error:
+        raise ValueError(f"{name}_file {path} cannot be read: {error.strerror}") from None
+
+
 class KafkaSettings(BaseModel):
-    """How to reach the Kafka cluster."""
+    """How to reach the Kafka cluster, and how to authenticate (docs/security.md)."""
 
     model_config = ConfigDict(extra="forbid")
 
     bootstrap_servers: str = "127.0.0.1:9092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    sasl_password_file: Path | None = Field(default=None, description="File holding the SASL password.")
+    ssl_cafile: Path | None = Field(default=None, description="CA bundle (PEM); else the system's CAs.")
+    ssl_certfile: Path | None = Field(default=None, description="Client certificate (PEM) for mutual TLS.")
+    ssl_keyfile: Path | None = Field(default=None, description="Client private key (PEM) for mutual TLS.")
+    ssl_check_hostname: bool = True
+
+    @model_validator(mode="after")
+    def _complete(self) -> KafkaSettings:
+        self.sasl_password = _secret_from_file(self.sasl_password, self.sasl_password_file, "sasl_password")
+        self.sasl_password_file = None
+        if self.security_protocol.startswith("SASL_") and not (self.sasl_username and self.sasl_password):
+            raise ValueError(f"{self.security_protocol} needs sasl_username and sasl_password (or _file)")
+        return self
 
 
 class TopicSettings(BaseModel):
@@ -58,7 +97,9 @@ class SearchSettings(BaseModel):
     index: str = "webcare-mentions"
     username: str | None = None
     password: SecretStr | None = None
+    password_file: Path | None = Field(default=None, description="File holding the password.")
     api_key: SecretStr | None = None
+    api_key_file: Path | None = Field(default=None, description="File holding the API key.")
     verify_certs: bool = True
     ca_certs: Path | None = None
     request_timeout: float = Field(default=30.0, gt=0)
@@ -68,6 +109,13 @@ class SearchSettings(BaseModel):
     retention_days: int = Field(
         default=395, ge=1, description="Keep mentions at least this long; older monthly indices are deleted."
     )
+
+    @model_validator(mode="after")
+    def _read_secret_files(self) -> SearchSettings:
+        self.password = _secret_from_file(self.password, self.password_file, "password")
+        self.api_key = _secret_from_file(self.api_key, self.api_key_file, "api_key")
+        self.password_file = self.api_key_file = None
+        return self
 
 
 class EnrichmentSettings(BaseModel):
@@ -115,6 +163,7 @@ class Settings(BaseSettings):
     enrichment: EnrichmentSettings = Field(default_factory=EnrichmentSettings)
     brands: list[BrandConfig] = Field(default_factory=list)
     rules: RulesConfig = Field(default_factory=RulesConfig)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
 
     @field_validator("rules")
     @classmethod

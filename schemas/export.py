@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from schemas.alerts import Alert
 from schemas.dlq import DlqRecord
 from schemas.mentions import EnrichedMention
 from schemas.posts import RawPost
@@ -27,6 +28,7 @@ TOPIC_SCHEMAS: dict[str, type[BaseModel]] = {
     "raw-post": RawPost,
     "enriched-mention": EnrichedMention,
     "dlq-record": DlqRecord,
+    "alert": Alert,
 }
 CLOSED_SCHEMAS = frozenset({"raw-post"})
 

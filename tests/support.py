@@ -14,6 +14,7 @@ import yaml
 from connectors.publisher import PublishReport
 from pipeline import stack
 from pipeline.accounting import KafkaAccounting, TopicCounts, read_topic
+from pipeline.kafka_security import kafka_python_options
 from pipeline.replay import replay_jsonl
 from pipeline.settings import Settings, load_settings
 from pipeline.setup import run_setup
@@ -55,6 +56,11 @@ def isolated_config(directory: Path, partitions: int = 3, **overrides: Any) -> P
             "partitions": partitions,
         },
         "search": {"index": f"webcare-mentions-test-{suffix}"},
+        "alerts": {
+            "topic": f"test-{suffix}.alerts",
+            "by_brand_topic": f"test-{suffix}.alert-observations",
+            "index": f"webcare-alerts-test-{suffix}",
+        },
         "worker": {
             "app_id": f"webcare-test-{suffix}",
             "web_port": free_port(),
@@ -91,7 +97,8 @@ class PipelineProbe:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.search = sync_client(settings.search)
-        self.accounting = KafkaAccounting(settings.kafka.bootstrap_servers)
+        self.kafka_options = kafka_python_options(settings.kafka)
+        self.accounting = KafkaAccounting(settings.kafka.bootstrap_servers, **self.kafka_options)
 
     def close(self) -> None:
         self.accounting.close()
@@ -122,5 +129,6 @@ class PipelineProbe:
 
     def dead_letters(self) -> list[DlqRecord]:
         """Every record on the DLQ topic, read from the beginning to the current end."""
-        records = read_topic(self.settings.kafka.bootstrap_servers, self.settings.topics.dlq)
+        kafka = self.settings.kafka
+        records = read_topic(kafka.bootstrap_servers, self.settings.topics.dlq, **self.kafka_options)
         return [DlqRecord.model_validate_json(record.value) for record in records]
