@@ -14,7 +14,6 @@ import yaml
 from connectors.publisher import PublishReport
 from pipeline import stack
 from pipeline.accounting import KafkaAccounting, TopicCounts, read_topic
-from pipeline.kafka_security import kafka_python_options
 from pipeline.replay import replay_jsonl
 from pipeline.settings import Settings, load_settings
 from pipeline.setup import run_setup
@@ -97,8 +96,7 @@ class PipelineProbe:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.search = sync_client(settings.search)
-        self.kafka_options = kafka_python_options(settings.kafka)
-        self.accounting = KafkaAccounting(settings.kafka.bootstrap_servers, **self.kafka_options)
+        self.accounting = KafkaAccounting(settings.kafka.bootstrap_servers)
 
     def close(self) -> None:
         self.accounting.close()
@@ -129,6 +127,5 @@ class PipelineProbe:
 
     def dead_letters(self) -> list[DlqRecord]:
         """Every record on the DLQ topic, read from the beginning to the current end."""
-        kafka = self.settings.kafka
-        records = read_topic(kafka.bootstrap_servers, self.settings.topics.dlq, **self.kafka_options)
+        records = read_topic(self.settings.kafka.bootstrap_servers, self.settings.topics.dlq)
         return [DlqRecord.model_validate_json(record.value) for record in records]
