@@ -67,6 +67,12 @@ class PipelineContext:
             name, key_type=bytes, value_type=bytes, partitions=self.settings.topics.partitions
         )
 
+    def internal_topic(self, name: str) -> faust.TopicT:
+        """A raw-bytes topic of the pipeline's own that Faust creates when it is missing, like a changelog."""
+        return self.app.topic(
+            name, key_type=bytes, value_type=bytes, partitions=self.settings.topics.partitions, internal=True
+        )
+
     async def publish(
         self, target: faust.TopicT, items: Iterable[tuple[bytes | None, bytes]], headers: Headers
     ) -> None:

@@ -32,6 +32,7 @@ from pydantic_settings import (
 
 from schemas.alert_settings import AlertSettings
 from schemas.config import BrandConfig, BrandsConfig, yaml_line
+from schemas.discovery_settings import DiscoverySettings
 from schemas.rules import RulesConfig
 
 
@@ -164,6 +165,7 @@ class Settings(BaseSettings):
     brands: list[BrandConfig] = Field(default_factory=list)
     rules: RulesConfig = Field(default_factory=RulesConfig)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
+    discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
 
     @field_validator("rules")
     @classmethod

@@ -21,6 +21,7 @@ from schemas.alerts import Alert
 from schemas.dlq import DlqRecord
 from schemas.mentions import EnrichedMention
 from schemas.posts import RawPost
+from schemas.suggestions import TermSuggestion
 
 SCHEMA_DIR = Path(__file__).with_name("json")
 
@@ -29,6 +30,7 @@ TOPIC_SCHEMAS: dict[str, type[BaseModel]] = {
     "enriched-mention": EnrichedMention,
     "dlq-record": DlqRecord,
     "alert": Alert,
+    "term-suggestion": TermSuggestion,
 }
 CLOSED_SCHEMAS = frozenset({"raw-post"})
 

@@ -60,6 +60,11 @@ def isolated_config(directory: Path, partitions: int = 3, **overrides: Any) -> P
             "by_brand_topic": f"test-{suffix}.alert-observations",
             "index": f"webcare-alerts-test-{suffix}",
         },
+        "discovery": {
+            "topic": f"test-{suffix}.term-suggestions",
+            "by_brand_topic": f"test-{suffix}.discovery-observations",
+            "index": f"webcare-suggestions-test-{suffix}",
+        },
         "worker": {
             "app_id": f"webcare-test-{suffix}",
             "web_port": free_port(),

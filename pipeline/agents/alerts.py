@@ -39,12 +39,6 @@ OBSERVATION_HEADERS: Headers = [
 ]
 
 
-def own_topic(context: PipelineContext, name: str) -> faust.TopicT:
-    """A raw-bytes topic that Faust creates when it is missing (``internal``), like its changelogs."""
-    partitions = context.settings.topics.partitions
-    return context.app.topic(name, key_type=bytes, value_type=bytes, partitions=partitions, internal=True)
-
-
 def register(context: PipelineContext) -> None:
     """Add the alert agents to the app (none when alerts are disabled)."""
     settings = context.settings.alerts
@@ -56,7 +50,7 @@ def register(context: PipelineContext) -> None:
 
 
 def _register_route(context: PipelineContext, settings: AlertSettings) -> None:
-    by_brand = own_topic(context, settings.by_brand_topic)
+    by_brand = context.internal_topic(settings.by_brand_topic)
 
     async def route(values: list[bytes]) -> None:
         pending = []
@@ -92,13 +86,13 @@ def _observations(value: bytes, settings: AlertSettings) -> list[Observation]:
 
 def _register_count(context: PipelineContext, settings: AlertSettings) -> None:
     counter = BrandCounter(context.app, settings, context.settings.topics.partitions)
-    alerts_topic = own_topic(context, settings.topic)
+    alerts_topic = context.internal_topic(settings.topic)
 
     async def publish(alerts: list[Alert]) -> None:
         items = [(alert.brand.encode(), alert.model_dump_json().encode()) for alert in alerts]
         await context.publish(alerts_topic, items, ALERT_HEADERS)
 
-    @context.app.agent(own_topic(context, settings.by_brand_topic), name="alerts-count")
+    @context.app.agent(context.internal_topic(settings.by_brand_topic), name="alerts-count")
     async def alerts_count(stream: faust.StreamT) -> None:
         async for event in stream.events():
             try:
@@ -127,7 +121,7 @@ def _register_deliver(context: PipelineContext, settings: AlertSettings) -> None
     indexer = BulkIndexer(client, settings.index, search.retry_initial_seconds, search.retry_max_seconds)
     delivery = AlertDelivery(settings, client, indexer)
 
-    @context.app.agent(own_topic(context, settings.topic), name="alerts-deliver")
+    @context.app.agent(context.internal_topic(settings.topic), name="alerts-deliver")
     async def alerts_deliver(stream: faust.StreamT) -> None:
         async for events in stream.take_events(100, within=context.settings.worker.batch_seconds):
             alerts = [alert for alert in (_alert(event.message.value) for event in events) if alert]
