@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import faust
 
-from pipeline.agents import alerts, discovery, enrich, index, route
+from pipeline.agents import alerts, discovery, enrich, index, links, route
 from pipeline.context import PipelineContext
 from pipeline.settings import Settings
 
-AGENT_MODULES = (enrich, index, route, alerts, discovery)
+AGENT_MODULES = (enrich, index, route, alerts, discovery, links)
 
 
 def create_app(settings: Settings) -> faust.App:

@@ -11,6 +11,7 @@ from pipeline import stack
 from pipeline.commands.audit import audit
 from pipeline.commands.common import settings_from
 from pipeline.commands.ingest import ingest
+from pipeline.commands.search import search
 from pipeline.commands.suggest import suggest
 
 _settings = settings_from
@@ -174,6 +175,7 @@ def demo(context: click.Context, sample: Path) -> None:
 main.add_command(ingest)
 main.add_command(audit)
 main.add_command(suggest)
+main.add_command(search)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -33,6 +33,7 @@ from pydantic_settings import (
 from schemas.alert_settings import AlertSettings
 from schemas.config import BrandConfig, BrandsConfig, yaml_line
 from schemas.discovery_settings import DiscoverySettings
+from schemas.link_settings import LinkSettings
 from schemas.rules import RulesConfig
 
 
@@ -166,6 +167,7 @@ class Settings(BaseSettings):
     rules: RulesConfig = Field(default_factory=RulesConfig)
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     discovery: DiscoverySettings = Field(default_factory=DiscoverySettings)
+    links: LinkSettings = Field(default_factory=LinkSettings)
 
     @field_validator("rules")
     @classmethod

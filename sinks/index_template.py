@@ -78,9 +78,22 @@ def apply_template(client: Elasticsearch, family: str, engine: Engine) -> str:
     decision = install_decision(installed, ours)
     if decision in (Install.created, Install.upgraded):
         client.indices.put_index_template(name=family, body=template_body(family, engine))
+    if decision is Install.upgraded:
+        _extend_existing_indices(client, family)
     if decision is Install.kept_newer:
         return (
             f"warning: index template {family} version {installed} is newer than this release's "
             f"version {ours}; left alone"
         )
     return f"index template {family}: {decision} (version {ours})"
+
+
+def _extend_existing_indices(client: Elasticsearch, family: str) -> None:
+    """Add the template's new fields to the family's existing indices (additive mapping changes only).
+
+    The engine refuses a change to an existing field's type; that error names the field, and such a change
+    needs a new index (docs/index-design.md, "Reindexing").
+    """
+    client.indices.put_mapping(
+        index=f"{family}-*", allow_no_indices=True, **mentions_template()["template"]["mappings"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,6 +74,20 @@ def test_an_older_template_is_upgraded_and_a_newer_one_left_alone(client: Elasti
     )
     [installed] = client.indices.get_index_template(name=family)["index_templates"]
     assert installed["index_template"]["version"] == 99
+
+
+def test_an_upgrade_adds_new_fields_to_existing_indices(client: Elasticsearch, family: str) -> None:
+    older = copy.deepcopy(template_body(family, "opensearch"))
+    del older["template"]["mappings"]["properties"]["priority"]
+    client.indices.put_index_template(name=family, body={**older, "version": 1})
+    client.indices.create(index=f"{family}-2026.01")
+    before = client.indices.get_mapping(index=f"{family}-2026.01")[f"{family}-2026.01"]["mappings"]
+    assert "priority" not in before["properties"]
+
+    apply_template(client, family, "opensearch")
+
+    after = client.indices.get_mapping(index=f"{family}-2026.01")[f"{family}-2026.01"]["mappings"]
+    assert after["properties"]["priority"] == {"type": "float"}
 
 
 def test_the_alias_is_refused_over_a_concrete_index_of_the_same_name(client: Elasticsearch) -> None:

@@ -10,9 +10,23 @@ from schemas.export import SCHEMA_DIR, TOPIC_SCHEMAS, json_schema, rendered
 from schemas.mentions import EnrichedMention
 from sinks.bulk import BRAND_NAMES_FIELD, INDEXED_AT_FIELD
 from sinks.index_template import mentions_template
-from sinks.updates import FIRST_RESPONSE_AT_FIELD, RESPONSE_SECONDS_FIELD
+from sinks.updates import (
+    DUPLICATE_OF_CREATED_AT_FIELD,
+    DUPLICATE_OF_FIELD,
+    FIRST_RESPONSE_AT_FIELD,
+    REPOST_COUNT_FIELD,
+    RESPONSE_SECONDS_FIELD,
+)
 
-INDEX_ONLY_FIELDS = {INDEXED_AT_FIELD, BRAND_NAMES_FIELD, FIRST_RESPONSE_AT_FIELD, RESPONSE_SECONDS_FIELD}
+INDEX_ONLY_FIELDS = {
+    INDEXED_AT_FIELD,
+    BRAND_NAMES_FIELD,
+    FIRST_RESPONSE_AT_FIELD,
+    RESPONSE_SECONDS_FIELD,
+    DUPLICATE_OF_FIELD,
+    DUPLICATE_OF_CREATED_AT_FIELD,
+    REPOST_COUNT_FIELD,
+}
 """Fields the sink adds to the documents: mapped, but not part of the mention contract."""
 
 
