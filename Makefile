@@ -32,7 +32,9 @@ unit: install
 	$(BIN)/pytest tests/unit
 
 bench: install
+	$(BIN)/python -m tests.bench.bench_enrichment
 	$(BIN)/python -m tests.bench.bench_e2e
+	$(BIN)/python -m tests.bench.bench_scaling
 
 up: install
 	$(BIN)/webcare stack up

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faust
 
+from pipeline import observability
 from pipeline.agents import alerts, discovery, enrich, index, links, route
 from pipeline.context import PipelineContext
 from pipeline.settings import Settings
@@ -26,9 +27,12 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         web_port=worker.web_port,
-        web_host="127.0.0.1",
+        web_host=worker.web_host,
+        broker_session_timeout=worker.session_timeout_seconds,
+        broker_heartbeat_interval=worker.heartbeat_interval_seconds,
     )
     context = PipelineContext(app, settings)
     for module in AGENT_MODULES:
         module.register(context)
+    observability.register(context)
     return app

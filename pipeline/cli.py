@@ -87,12 +87,19 @@ def worker(context: click.Context, loglevel: str) -> None:
     from faust.worker import Worker
 
     from pipeline.app import create_app
+    from pipeline.observability import logging_config
     from pipeline.setup import run_setup
 
     settings = _settings(context)
     run_setup(settings, echo=lambda line: click.echo(line, err=True))
     app = create_app(settings)
-    Worker(app, loglevel=loglevel).execute_from_commandline()
+    log_format = settings.worker.log_format
+    Worker(
+        app,
+        loglevel=loglevel,
+        logging_config=logging_config(log_format, loglevel),
+        quiet=log_format == "json",
+    ).execute_from_commandline()
 
 
 @main.command()

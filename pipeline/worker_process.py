@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.stack import StackError, stack_root
@@ -61,8 +62,13 @@ def start_worker(
     stack_dir: Path | None = None,
     name: str = DEFAULT_NAME,
     timeout: float = 120.0,
+    environment: Mapping[str, str] | None = None,
 ) -> int:
-    """Start ``webcare worker`` detached (unless one runs already) and wait until its web server answers."""
+    """Start ``webcare worker`` detached (unless one runs already) and wait until its web server answers.
+
+    ``environment`` adds variables for the worker only, e.g. ``WEBCARE_WORKER__WEB_PORT`` for a second
+    worker on the same config.
+    """
     root = stack_root(stack_dir)
     running = worker_pid(root, name)
     if running is not None:
@@ -76,7 +82,13 @@ def start_worker(
         command += ["--config", str(config)]
     command.append("worker")
     with log_path.open("ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, **(environment or {})},
+        )
     pid_file.write_text(str(process.pid))
     deadline = time.monotonic() + timeout
     while not _web_ready(web_port):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from prometheus_client.parser import text_string_to_metric_families
 
 from connectors.publisher import PublishReport
 from pipeline import stack
@@ -134,3 +138,46 @@ class PipelineProbe:
         """Every record on the DLQ topic, read from the beginning to the current end."""
         records = read_topic(self.settings.kafka.bootstrap_servers, self.settings.topics.dlq)
         return [DlqRecord.model_validate_json(record.value) for record in records]
+
+
+@contextlib.contextmanager
+def extra_worker(config: Path, web_port: int, number: int = 2) -> Iterator[int]:
+    """One more worker on ``config`` (same consumer group) with its own web port; yields the port."""
+    name = f"worker-{load_settings(config).worker.app_id}-{number}"
+    start_worker(config, web_port, name=name, environment={"WEBCARE_WORKER__WEB_PORT": str(web_port)})
+    try:
+        yield web_port
+    finally:
+        stop_worker(name=name)
+
+
+def get(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 60.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of /metrics as {(name, sorted labels): value}."""
+    status, text = get(port, "/metrics")
+    assert status == 200
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: dict, name: str, **labels: str) -> float:
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)

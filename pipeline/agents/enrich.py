@@ -5,6 +5,7 @@ from __future__ import annotations
 import faust
 
 from enrichers.enrichment import Enrichment
+from pipeline import metrics
 from pipeline.context import Headers, PipelineContext, message_of, until_done
 from pipeline.stages import Message, enrich_batch
 from schemas.mentions import MENTION_SCHEMA_VERSION
@@ -24,12 +25,15 @@ def register(context: PipelineContext) -> None:
     mentions = context.topic(settings.topics.mentions)
 
     async def enrich_and_publish(messages: list[Message]) -> None:
-        result = enrich_batch(enrichment, messages)
+        with metrics.ENRICH_SECONDS.time():
+            result = enrich_batch(enrichment, messages)
         await context.publish(mentions, result.mentions, MENTION_HEADERS)
         await context.dead_letters(result.dead)
+        metrics.count_handled("enrich", len(result.mentions), result.dead)
 
     @context.app.agent(context.topic(settings.topics.raw), name="enrich")
     async def enrich(stream: faust.StreamT) -> None:
         async for events in stream.take_events(worker.batch_size, within=worker.batch_seconds):
             messages = [message_of(event) for event in events]
+            metrics.POSTS_IN.labels(stage="enrich").inc(len(messages))
             await until_done("enrich", lambda messages=messages: enrich_and_publish(messages))
