@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import OffsetSpec
@@ -20,10 +21,15 @@ class TopicCounts:
 
 
 class KafkaAccounting:
-    """Offsets and lag of the pipeline's topics, read through the admin API."""
+    """Offsets and lag of the pipeline's topics, read through the admin API.
 
-    def __init__(self, bootstrap_servers: str) -> None:
-        self._admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="webcare-accounting")
+    ``client_options``: kafka-python security kwargs (``pipeline.kafka_security.kafka_python_options``).
+    """
+
+    def __init__(self, bootstrap_servers: str, **client_options: Any) -> None:
+        self._admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap_servers, client_id="webcare-accounting", **client_options
+        )
 
     def close(self) -> None:
         """Close the admin connection."""
@@ -82,12 +88,14 @@ class KafkaAccounting:
             time.sleep(poll_seconds)
 
 
-def read_topic(bootstrap_servers: str, topic: str, poll_ms: int = 1_000) -> Iterator[ConsumerRecord]:
+def read_topic(
+    bootstrap_servers: str, topic: str, poll_ms: int = 1_000, **client_options: Any
+) -> Iterator[ConsumerRecord]:
     """Every message of ``topic``, from the beginning to the end it had when reading started.
 
     No consumer group is used and no offset is committed: reading changes nothing.
     """
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False, **client_options)
     try:
         partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         consumer.assign(partitions)

@@ -7,6 +7,7 @@ import faust
 from pipeline import observability
 from pipeline.agents import alerts, discovery, enrich, index, links, route
 from pipeline.context import PipelineContext
+from pipeline.kafka_security import faust_broker_options
 from pipeline.settings import Settings
 
 AGENT_MODULES = (enrich, index, route, alerts, discovery, links)
@@ -30,6 +31,7 @@ def create_app(settings: Settings) -> faust.App:
         web_host=worker.web_host,
         broker_session_timeout=worker.session_timeout_seconds,
         broker_heartbeat_interval=worker.heartbeat_interval_seconds,
+        **faust_broker_options(settings.kafka),
     )
     context = PipelineContext(app, settings)
     for module in AGENT_MODULES:

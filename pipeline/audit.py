@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from elasticsearch import Elasticsearch
 
-from pipeline.accounting import KafkaAccounting, read_topic
+from pipeline.kafka_security import kafka_accounting, kafka_records
 from pipeline.settings import Settings
 from schemas.dlq import DlqRecord, Stage
 
@@ -94,16 +94,16 @@ def run_audit(
     settings: Settings, client: Elasticsearch, progress: Callable[[str], None] = print
 ) -> AuditReport:
     """Read everything and compare; see the module docstring."""
-    topics, servers = settings.topics, settings.kafka.bootstrap_servers
+    topics = settings.topics
     report = AuditReport()
-    with KafkaAccounting(servers) as accounting:
+    with kafka_accounting(settings.kafka) as kafka_counts:
         report.in_flight = sum(
-            accounting.counts(topic, settings.worker.app_id).lag for topic in (topics.raw, topics.mentions)
+            kafka_counts.counts(topic, settings.worker.app_id).lag for topic in (topics.raw, topics.mentions)
         )
     progress(f"reading {topics.raw}")
     raw_keys: set[str] = set()
     unkeyed = 0
-    for record in read_topic(servers, topics.raw):
+    for record in kafka_records(settings.kafka, topics.raw):
         report.raw_messages += 1
         if record.key is None:
             unkeyed += 1
@@ -111,14 +111,14 @@ def run_audit(
             raw_keys.add(record.key.decode("utf-8", errors="replace"))
     progress(f"reading {topics.mentions}")
     mention_ids: set[str] = set()
-    for record in read_topic(servers, topics.mentions):
+    for record in kafka_records(settings.kafka, topics.mentions):
         report.mentions_messages += 1
         mention_ids.add(record.key.decode("utf-8", errors="replace"))
     report.distinct_mentions = len(mention_ids)
     progress(f"reading {topics.dlq}")
     dead_keys: dict[Stage, set[str]] = {stage: set() for stage in Stage}
     dead_unkeyed = 0
-    for record in read_topic(servers, topics.dlq):
+    for record in kafka_records(settings.kafka, topics.dlq):
         dead = DlqRecord.model_validate_json(record.value)
         report.dead_letters[dead.stage.value] = report.dead_letters.get(dead.stage.value, 0) + 1
         if dead.key is None:

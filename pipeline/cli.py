@@ -138,12 +138,12 @@ def enrich(context: click.Context, input_file, output_file, rejects) -> None:
 @click.pass_context
 def wait(context: click.Context, timeout: float) -> None:
     """Wait until the worker has processed everything on the raw and mentions topics."""
-    from pipeline.accounting import KafkaAccounting
+    from pipeline.kafka_security import kafka_accounting
 
     settings = _settings(context)
-    with KafkaAccounting(settings.kafka.bootstrap_servers) as accounting:
+    with kafka_accounting(settings.kafka) as kafka_counts:
         try:
-            accounting.wait_until_consumed(
+            kafka_counts.wait_until_consumed(
                 [settings.topics.raw, settings.topics.mentions], settings.worker.app_id, timeout
             )
         except TimeoutError as error:
@@ -181,8 +181,8 @@ def demo(context: click.Context, sample: Path) -> None:
 
 main.add_command(ingest)
 main.add_command(audit)
-main.add_command(suggest)
 main.add_command(search)
+main.add_command(suggest)
 
 if __name__ == "__main__":
     sys.exit(main())

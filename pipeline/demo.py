@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from pipeline import stack
-from pipeline.accounting import KafkaAccounting, TopicCounts
+from pipeline.accounting import TopicCounts
+from pipeline.kafka_security import kafka_accounting
 from pipeline.replay import replay_jsonl
 from pipeline.settings import Settings
 from pipeline.setup import run_setup
@@ -37,8 +38,8 @@ def run_demo(settings: Settings, config: Path | None, sample: Path, timeout: flo
     for malformed in report.malformed:
         _say(f"  malformed (goes to the DLQ): {malformed.location}: {malformed.reason}")
     _say("5/5 waiting until every post is indexed or dead-lettered")
-    with KafkaAccounting(settings.kafka.bootstrap_servers) as accounting:
-        accounting.wait_until_consumed(
+    with kafka_accounting(settings.kafka) as kafka_counts:
+        kafka_counts.wait_until_consumed(
             [settings.topics.raw, settings.topics.mentions],
             settings.worker.app_id,
             timeout,

@@ -25,6 +25,7 @@ from kafka.admin import OffsetSpec
 
 from pipeline import metrics
 from pipeline.context import PipelineContext
+from pipeline.kafka_security import kafka_admin
 from pipeline.settings import Settings
 from sinks.search_client import async_client, resolve_engine
 
@@ -116,9 +117,7 @@ def _update_partition_gauges(app: faust.App, partitions: set[TP], lag: Mapping[T
 def _group_lag(state: _WorkerState, partitions: set[TP]) -> dict[TP, int]:
     """End offset minus committed offset (or the earliest offset if none) per partition; blocking."""
     if state.admin is None:
-        state.admin = KafkaAdminClient(
-            bootstrap_servers=state.settings.kafka.bootstrap_servers, client_id="webcare-worker-lag"
-        )
+        state.admin = kafka_admin(state.settings.kafka, "webcare-worker-lag")
     group = state.settings.worker.app_id
     wanted = [TopicPartition(tp.topic, tp.partition) for tp in partitions]
     latest = state.admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in wanted})

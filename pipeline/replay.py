@@ -11,10 +11,11 @@ from tqdm import tqdm
 from connectors.checkpoint import CheckpointStore
 from connectors.csv import CsvConnector
 from connectors.jsonl import JsonLinesConnector
-from connectors.publisher import Publisher, PublishReport
+from connectors.publisher import PublishReport
 from connectors.runner import Pacer
 from connectors.service import run_connector
 from connectors.settings import RunOptions
+from pipeline.kafka_security import kafka_publisher
 from pipeline.settings import Settings
 
 
@@ -43,7 +44,7 @@ def replay_file(
     connector = connector_type(path, position, follow=options.follow, stop=stop)
     total = _count_lines(path) if show_progress and not options.follow else None
     with (
-        Publisher(settings.kafka.bootstrap_servers, settings.topics.raw) as publisher,
+        kafka_publisher(settings.kafka, settings.topics.raw) as publisher,
         tqdm(total=total, unit="post", desc=f"replay {path.name}", disable=not show_progress) as bar,
     ):
         pacer = Pacer(speed) if speed else None

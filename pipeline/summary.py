@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from elasticsearch import Elasticsearch
 
-from pipeline.accounting import KafkaAccounting
+from pipeline.kafka_security import kafka_accounting
 from pipeline.settings import Settings
 
 
@@ -60,9 +60,9 @@ def collect_summary(settings: Settings, client: Elasticsearch) -> Summary:
         },
     )
     aggregations = response["aggregations"]
-    with KafkaAccounting(settings.kafka.bootstrap_servers) as accounting:
-        raw = accounting.counts(settings.topics.raw).messages
-        dlq = accounting.counts(settings.topics.dlq).messages
+    with kafka_accounting(settings.kafka) as kafka_counts:
+        raw = kafka_counts.counts(settings.topics.raw).messages
+        dlq = kafka_counts.counts(settings.topics.dlq).messages
     return Summary(
         raw_messages=raw,
         dlq_messages=dlq,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
-from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from pipeline.kafka_security import kafka_admin
 from pipeline.settings import Settings
 
 
@@ -22,7 +22,7 @@ def pipeline_topics(settings: Settings) -> list[NewTopic]:
 
 def create_topics(settings: Settings) -> list[str]:
     """Create the missing topics; return the names of those created. Existing ones are left as they are."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers, client_id="webcare-setup")
+    admin = kafka_admin(settings.kafka, "webcare-setup")
     try:
         existing = set(admin.list_topics())
         wanted = [topic for topic in pipeline_topics(settings) if topic.name not in existing]

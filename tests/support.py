@@ -17,7 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from connectors.publisher import PublishReport
 from pipeline import stack
-from pipeline.accounting import KafkaAccounting, TopicCounts, read_topic
+from pipeline.accounting import TopicCounts
+from pipeline.kafka_security import kafka_accounting, kafka_records
 from pipeline.replay import replay_jsonl
 from pipeline.settings import Settings, load_settings
 from pipeline.setup import run_setup
@@ -105,7 +106,7 @@ class PipelineProbe:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.search = sync_client(settings.search)
-        self.accounting = KafkaAccounting(settings.kafka.bootstrap_servers)
+        self.accounting = kafka_accounting(settings.kafka)
 
     def close(self) -> None:
         self.accounting.close()
@@ -136,7 +137,7 @@ class PipelineProbe:
 
     def dead_letters(self) -> list[DlqRecord]:
         """Every record on the DLQ topic, read from the beginning to the current end."""
-        records = read_topic(self.settings.kafka.bootstrap_servers, self.settings.topics.dlq)
+        records = kafka_records(self.settings.kafka, self.settings.topics.dlq)
         return [DlqRecord.model_validate_json(record.value) for record in records]
 
 

@@ -115,14 +115,16 @@ def _register_fingerprints(
             for (created_at, post_id), (_, canonical_id) in decided
         ]
 
+    async def handle(events: list[EventT]) -> None:
+        # Table writes are inside the retried step too: they can fail (e.g. changelog metadata not known
+        # yet), and deciding again is safe, since placing a copy that is already placed changes nothing.
+        pointers = [pointer for event in events for pointer in decide(event)]
+        await context.publish(by_post, _encode(pointers), LINK_HEADERS)
+
     @context.app.agent(by_text, name="links-fingerprints")
     async def links_fingerprints(stream: faust.StreamT) -> None:
         async for events in stream.take_events(worker.batch_size, within=worker.batch_seconds):
-            pointers = [pointer for event in events for pointer in decide(event)]
-            await until_done(
-                "links-fingerprints",
-                lambda pointers=pointers: context.publish(by_post, _encode(pointers), LINK_HEADERS),
-            )
+            await until_done("links-fingerprints", lambda events=list(events): handle(events))
 
 
 def _register_posts(context: PipelineContext, by_post: faust.TopicT, posts: Any) -> None:
@@ -145,8 +147,16 @@ def _register_posts(context: PipelineContext, by_post: faust.TopicT, posts: Any)
             posts[key] = result.state.model_dump_json().encode()
         return result.sends, result.facts
 
-    async def write(sends: list[tuple[str, Attach]], facts: list[MentionFacts]) -> None:
-        await context.publish(by_post, _encode(list(sends)), LINK_HEADERS)
+    async def handle(events: list[EventT]) -> None:
+        # Applying is inside the retried step: a table write can fail, and applying again is safe
+        # (members are a map, facts only move one way).
+        sends: list[tuple[str, Attach]] = []
+        facts: list[MentionFacts] = []
+        for event in events:
+            more_sends, more_facts = apply(event)
+            sends += more_sends
+            facts += more_facts
+        await context.publish(by_post, _encode(sends), LINK_HEADERS)
         if facts:
             outcome = await apply_updates(indexer, facts)
             for fact, reason in outcome.rejected:
@@ -155,13 +165,7 @@ def _register_posts(context: PipelineContext, by_post: faust.TopicT, posts: Any)
     @context.app.agent(by_post, name="links-posts")
     async def links_posts(stream: faust.StreamT) -> None:
         async for events in stream.take_events(worker.batch_size, within=worker.batch_seconds):
-            sends: list[tuple[str, Attach]] = []
-            facts: list[MentionFacts] = []
-            for event in events:
-                more_sends, more_facts = apply(event)
-                sends += more_sends
-                facts += more_facts
-            await until_done("links-posts", lambda sends=sends, facts=facts: write(sends, facts))
+            await until_done("links-posts", lambda events=list(events): handle(events))
 
     @context.app.on_before_shutdown.connect
     async def close_search_client(app: faust.App, **kwargs: object) -> None:

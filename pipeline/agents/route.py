@@ -13,12 +13,12 @@ import contextlib
 import json
 
 import faust
-from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from pipeline.agents.enrich import MENTION_HEADERS
 from pipeline.context import PipelineContext, message_of, until_done
+from pipeline.kafka_security import kafka_admin
 from pipeline.settings import Settings
 from pipeline.stages import Message
 
@@ -36,7 +36,7 @@ def team_of(value: bytes) -> str | None:
 def ensure_topics(settings: Settings, names: list[str]) -> None:
     """Create those of ``names`` that do not exist yet (blocking; run it in a thread)."""
     topics = settings.topics
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers, client_id="webcare-route")
+    admin = kafka_admin(settings.kafka, "webcare-route")
     try:
         existing = set(admin.list_topics())
         missing = [name for name in names if name not in existing]

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from connectors.base import Item, Malformed
 from connectors.checkpoint import CheckpointError
 from connectors.http import FetchError
-from connectors.publisher import Publisher, PublishError, PublishReport
+from connectors.publisher import PublishError, PublishReport
 from connectors.settings import (
     DEFAULT_STATE_DIR,
     BlueskyOptions,
@@ -35,6 +35,7 @@ from connectors.settings import (
     WebhookOptions,
 )
 from pipeline.commands.common import settings_from
+from pipeline.kafka_security import kafka_publisher
 from pipeline.settings import Settings
 
 
@@ -176,7 +177,7 @@ def _run_network(
                 click.echo(f"{counts['posts']} posts published", err=True)
 
     def action() -> PublishReport:
-        with Publisher(settings.kafka.bootstrap_servers, settings.topics.raw) as publisher:
+        with kafka_publisher(settings.kafka, settings.topics.raw) as publisher:
             return asyncio.run(run_network_connector(build, publisher, store, options, progress))
 
     return _errors_are_clear(action)
@@ -313,7 +314,7 @@ def ingest_webhook(context: click.Context, **values: Any) -> None:
         loop = asyncio.get_running_loop()
         for number in (2, 15):  # SIGINT, SIGTERM
             loop.add_signal_handler(number, stop.set)
-        with Publisher(settings.kafka.bootstrap_servers, settings.topics.raw) as publisher:
+        with kafka_publisher(settings.kafka, settings.topics.raw) as publisher:
             front = AsyncPublisher(publisher, options.max_in_flight)
             tokens = [token.get_secret_value() for token in options.tokens]
             app = create_app(front, tokens, options.max_body_bytes, options.max_batch, options.retry_after)
@@ -347,7 +348,7 @@ def ingest_generate(context: click.Context, keep_timestamps: bool, **values: Any
     options = _build(GenerateOptions, **values, restamp=not keep_timestamps)
     settings = settings_from(context)
     with (
-        Publisher(settings.kafka.bootstrap_servers, settings.topics.raw) as publisher,
+        kafka_publisher(settings.kafka, settings.topics.raw) as publisher,
         tqdm(total=options.count or None, unit="post", desc="generate") as bar,
     ):
         report = _errors_are_clear(
