@@ -21,6 +21,8 @@ class Summary:
     per_language: dict[str, int]
     per_brand: dict[str, int]
     per_source: dict[str, int]
+    per_intent: dict[str, int]
+    per_team: dict[str, int]
     unmatched: int
 
 
@@ -36,27 +38,15 @@ def collect_summary(settings: Settings, client: Elasticsearch) -> Summary:
         index=index,
         size=0,
         track_total_hits=True,
+        # Only documents of mentions: a late fact can briefly make a stub without the post's fields.
+        query={"exists": {"field": "source"}},
         aggs={
             "language": {"terms": {"field": "language", "size": 20}},
             "source": {"terms": {"field": "source", "size": 20}},
-            "brands": {
-                "nested": {"path": "brands"},
-                "aggs": {
-                    "brand": {
-                        "terms": {"field": "brands.brand", "size": 50},
-                        "aggs": {"mentions": {"reverse_nested": {}}},
-                    }
-                },
-            },
-            "unmatched": {
-                "filter": {
-                    "bool": {
-                        "must_not": {
-                            "nested": {"path": "brands", "query": {"exists": {"field": "brands.brand"}}}
-                        }
-                    }
-                }
-            },
+            "brand": {"terms": {"field": "brand_names", "size": 50}},
+            "intent": {"terms": {"field": "intent.label", "size": 10}},
+            "team": {"terms": {"field": "routing.team", "size": 20}},
+            "unmatched": {"filter": {"bool": {"must_not": {"exists": {"field": "brand_names"}}}}},
         },
     )
     aggregations = response["aggregations"]
@@ -68,11 +58,10 @@ def collect_summary(settings: Settings, client: Elasticsearch) -> Summary:
         dlq_messages=dlq,
         indexed=response["hits"]["total"]["value"],
         per_language=_buckets(aggregations["language"]),
-        per_brand={
-            bucket["key"]: bucket["mentions"]["doc_count"]
-            for bucket in aggregations["brands"]["brand"]["buckets"]
-        },
+        per_brand=_buckets(aggregations["brand"]),
         per_source=_buckets(aggregations["source"]),
+        per_intent=_buckets(aggregations["intent"]),
+        per_team=_buckets(aggregations["team"]),
         unmatched=aggregations["unmatched"]["doc_count"],
     )
 
@@ -106,6 +95,8 @@ def format_summary(summary: Summary, settings: Settings) -> str:
         *_table("per language", summary.per_language),
         *_table("per brand (mentions)", summary.per_brand),
         *_table("per source", summary.per_source),
+        *_table("per intent", summary.per_intent),
+        *_table("routed per team", summary.per_team),
         "",
         "Try these:",
         f"  curl -s '{url}/{index}/_count?q=language:nl'",

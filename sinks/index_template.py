@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from elasticsearch import Elasticsearch, NotFoundError
+from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
 from sinks.indices import index_pattern
 from sinks.search_client import Engine
@@ -78,22 +79,31 @@ def apply_template(client: Elasticsearch, family: str, engine: Engine) -> str:
     decision = install_decision(installed, ours)
     if decision in (Install.created, Install.upgraded):
         client.indices.put_index_template(name=family, body=template_body(family, engine))
-    if decision is Install.upgraded:
-        _extend_existing_indices(client, family)
+    # Also when unchanged: an earlier upgrade may have stopped before every index had the new fields.
+    refused = [] if decision is Install.kept_newer else _extend_existing_indices(client, family)
     if decision is Install.kept_newer:
         return (
             f"warning: index template {family} version {installed} is newer than this release's "
             f"version {ours}; left alone"
         )
-    return f"index template {family}: {decision} (version {ours})"
+    line = f"index template {family}: {decision} (version {ours})"
+    if refused:
+        line += f"; warning: these indices keep their old mapping, reindex them: {', '.join(refused)}"
+    return line
 
 
-def _extend_existing_indices(client: Elasticsearch, family: str) -> None:
-    """Add the template's new fields to the family's existing indices (additive mapping changes only).
+def _extend_existing_indices(client: Elasticsearch, family: str) -> list[str]:
+    """Add the template's new fields to the family's monthly indices; return the indices that refused.
 
-    The engine refuses a change to an existing field's type; that error names the field, and such a change
-    needs a new index (docs/index-design.md, "Reindexing").
+    Additive changes are applied in place. The engine refuses a change to an existing field's type, and a
+    new analyzer on an open index; such an index needs reindexing (docs/index-design.md, "Reindexing").
     """
-    client.indices.put_mapping(
-        index=f"{family}-*", allow_no_indices=True, **mentions_template()["template"]["mappings"]
-    )
+    monthly = re.compile(rf"^{re.escape(family)}-\d{{4}}\.\d{{2}}$")
+    found = client.indices.get(index=f"{family}-*", allow_no_indices=True, expand_wildcards="open")
+    refused = []
+    for index in sorted(name for name in found if monthly.match(name)):
+        try:
+            client.indices.put_mapping(index=index, **mentions_template()["template"]["mappings"])
+        except BadRequestError as error:
+            refused.append(f"{index} ({error.message})")
+    return refused
