@@ -8,23 +8,12 @@ hashtag, a URL and an emoji added, or the whole post in capitals.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
+from enrichers.evaluation import LabelScores, label_scores
 from enrichers.language import LanguageDetector
 
 EVALUATION_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "language_short.jsonl"
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Precision, recall and F1 of one language, and how many posts it had."""
-
-    precision: float
-    recall: float
-    f1: float
-    support: int
 
 
 def load_set(path: Path = EVALUATION_SET) -> list[tuple[str, str]]:
@@ -44,21 +33,11 @@ def noisy(text: str, number: int) -> str:
     return variants[number % len(variants)]
 
 
-def score(pairs: list[tuple[str, str]], detector: LanguageDetector) -> dict[str, Scores]:
+def score(pairs: list[tuple[str, str]], detector: LanguageDetector) -> dict[str, LabelScores]:
     """Per-language precision, recall and F1 over ``pairs``."""
     guesses = [guess.language for guess in detector.detect([text for text, _ in pairs])]
     truth = [language for _, language in pairs]
-    hits = Counter(zip(truth, guesses, strict=True))
-    result = {}
-    for language in sorted(set(truth)):
-        true_positive = hits[(language, language)]
-        predicted = sum(count for (_, guess), count in hits.items() if guess == language)
-        support = truth.count(language)
-        precision = true_positive / predicted if predicted else 0.0
-        recall = true_positive / support
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        result[language] = Scores(round(precision, 3), round(recall, 3), round(f1, 3), support)
-    return result
+    return label_scores(truth, guesses, sorted(set(truth)))
 
 
 def main() -> None:

@@ -7,15 +7,14 @@ Run from the repository: ``python -m enrichers.evaluate_sentiment`` (test split)
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from enrichers.evaluation import DATA_DIR, LabelScores, label_scores, load_records, split_path
 from enrichers.sentiment import SentimentAnalyzer, label_for
 from schemas.mentions import SentimentLabel
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "tests" / "data"
 LANGUAGES = ("nl", "en")
 SPLITS = ("test", "dev")
 
@@ -26,16 +25,6 @@ class Example:
 
     text: str
     label: SentimentLabel
-
-
-@dataclass(frozen=True)
-class LabelScores:
-    """Precision, recall and F1 of one label, and how many examples carry it."""
-
-    precision: float
-    recall: float
-    f1: float
-    support: int
 
 
 @dataclass(frozen=True)
@@ -51,15 +40,12 @@ class Evaluation:
 
 def dataset_path(language: str, split: str, data_dir: Path = DATA_DIR) -> Path:
     """``sentiment_<lang>.jsonl`` for the test split, ``sentiment_dev_<lang>.jsonl`` for dev."""
-    infix = "" if split == "test" else f"{split}_"
-    return data_dir / f"sentiment_{infix}{language}.jsonl"
+    return split_path("sentiment", language, split, data_dir)
 
 
 def load_examples(path: Path) -> list[Example]:
     """The labelled posts of one JSON Lines file (fields text, label, source)."""
-    with path.open(encoding="utf-8") as lines:
-        records = [json.loads(line) for line in lines if line.strip()]
-    return [Example(record["text"], SentimentLabel(record["label"])) for record in records]
+    return [Example(record["text"], SentimentLabel(record["label"])) for record in load_records(path)]
 
 
 def evaluate(analyzer: SentimentAnalyzer, language: str, split: str, data_dir: Path = DATA_DIR) -> Evaluation:
@@ -73,21 +59,8 @@ def evaluate(analyzer: SentimentAnalyzer, language: str, split: str, data_dir: P
         for example, guess, score in zip(examples, predicted, scores, strict=True)
         if guess != example.label
     ]
-    labels = {label: _label_scores(label, examples, predicted) for label in SentimentLabel}
+    labels = label_scores([example.label for example in examples], predicted, SentimentLabel)
     return Evaluation(language, split, correct / len(examples), labels, errors)
-
-
-def _label_scores(
-    label: SentimentLabel, examples: Sequence[Example], predicted: Sequence[str]
-) -> LabelScores:
-    pairs = list(zip((example.label for example in examples), predicted, strict=True))
-    true_positives = sum(gold == label and guess == label for gold, guess in pairs)
-    guessed = sum(guess == label for _, guess in pairs)
-    support = sum(gold == label for gold, _ in pairs)
-    precision = true_positives / guessed if guessed else 0.0
-    recall = true_positives / support if support else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return LabelScores(precision, recall, f1, support)
 
 
 def format_report(evaluation: Evaluation, show_errors: bool = False) -> str:
