@@ -24,10 +24,10 @@ import pytest
 import yaml
 from elasticsearch import Elasticsearch
 
-from schemas.link_settings import LinkSettings, link_topics
 from pipeline.settings import SearchSettings, load_settings
 from pipeline.setup import run_setup
 from pipeline.worker_process import start_worker, stop_worker, worker_log
+from schemas.link_settings import LinkSettings, link_topics
 from sinks.bulk import BulkIndexer
 from sinks.index_template import apply_template
 from sinks.search_client import async_client, sync_client

@@ -7,9 +7,9 @@ from typing import Any
 
 from pipeline.discovery.detector import BrandTerms
 from pipeline.discovery.observations import BackgroundBatch, MentionObservation, route
-from schemas.discovery_settings import DiscoverySettings
 from pipeline.discovery.terms import post_terms
 from schemas.config import BrandConfig
+from schemas.discovery_settings import DiscoverySettings
 from schemas.mentions import EnrichedMention
 from schemas.suggestions import SuggestionKind, SuggestionScope, TermSuggestion
 
