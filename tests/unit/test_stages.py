@@ -107,3 +107,12 @@ def test_the_reason_a_connector_reported_is_kept() -> None:
     )
     [dead] = enrich_batch(Enrichment([]), [message]).dead
     assert dead.reason == "csv line 4: 2 columns, expected 5"
+
+
+def test_enriched_mentions_are_valid_models() -> None:
+    """The enrichment builds mentions without validating again; they must still be valid."""
+    from connectors.synthetic import generate_posts, sample_brands
+
+    enrichment = Enrichment(sample_brands().brands)
+    for mention in enrichment.enrich(list(generate_posts(300, seed=4))):
+        assert EnrichedMention.model_validate_json(mention.model_dump_json()) == mention
