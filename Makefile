@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CONFIG ?= samples/webcare.yaml
 
-.PHONY: install demo test unit bench up down status lint
+.PHONY: install demo test unit bench up down status lint reliability soak
 
 install: $(INSTALLED)
 
@@ -47,3 +47,12 @@ status: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# All fault tests (the slow ones too) three times in a row, on a stack instance of their own.
+reliability: install
+	@for run in 1 2 3; do echo "== reliability run $$run of 3"; \
+		WEBCARE_RELIABILITY_SLOW=1 $(BIN)/pytest tests/reliability -p no:cacheprovider || exit 1; done
+
+# Steady load for 15 minutes with exact accounting at the end (SOAK_ARGS="--rate 200 --minutes 30").
+soak: install
+	$(BIN)/python -m tests.bench.soak $(SOAK_ARGS)

@@ -10,7 +10,7 @@ from pipeline.context import PipelineContext
 from pipeline.kafka_security import faust_broker_options
 from pipeline.settings import Settings
 
-AGENT_MODULES = (enrich, index, route, alerts, discovery, links)
+AGENT_MODULES = (enrich, index, alerts, route, links, discovery)
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -31,6 +31,9 @@ def create_app(settings: Settings) -> faust.App:
         web_host=worker.web_host,
         broker_session_timeout=worker.session_timeout_seconds,
         broker_heartbeat_interval=worker.heartbeat_interval_seconds,
+        # On a rebalance Faust drops the buffered events, which are never acknowledged, and would wait for
+        # them forever; not waiting is safe: their offsets are not committed, so they are processed again.
+        stream_wait_empty=False,
         **faust_broker_options(settings.kafka),
     )
     context = PipelineContext(app, settings)

@@ -32,7 +32,8 @@ def message_of(event: EventT) -> Message:
     headers = dict(raw.headers or ())
     reason = headers.get(MALFORMED_REASON_HEADER)
     reported = reason.decode("utf-8", errors="replace") if isinstance(reason, bytes) else reason
-    return Message(raw.topic, raw.partition, raw.offset, raw.key, raw.value, raw.timestamp, reported)
+    value = raw.value if raw.value is not None else b""  # a tombstone: dead-lettered as empty
+    return Message(raw.topic, raw.partition, raw.offset, raw.key, value, raw.timestamp, reported)
 
 
 async def until_done(stage: str, step: Callable[[], Awaitable[None]], max_backoff: float = 60.0) -> None:

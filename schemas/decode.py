@@ -13,8 +13,10 @@ class InvalidPost(ValueError):
     """The bytes are not a valid RawPost; the message says why."""
 
 
-def decode_raw_post(data: bytes) -> RawPost:
+def decode_raw_post(data: bytes | None) -> RawPost:
     """Parse one message or JSON line into a RawPost, or raise InvalidPost with the reason."""
+    if not data:
+        raise InvalidPost("empty message: no value (a null value, e.g. a tombstone, or zero bytes)")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -8,7 +8,10 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-DLQ_SCHEMA_VERSION = "1.0"
+DLQ_SCHEMA_VERSION = "1.1"
+
+MAX_KEPT_BYTES = 256 * 1024
+"""Larger originals are kept in part, so that the dead letter itself still fits in a Kafka message."""
 
 
 class Stage(StrEnum):
@@ -30,7 +33,12 @@ class DlqRecord(BaseModel):
     partition: int | None = None
     offset: int | None = None
     key: str | None = None
-    original_base64: str
+    original_base64: str = Field(description="The original bytes (their first MAX_KEPT_BYTES if truncated).")
+    original_size: int | None = Field(default=None, ge=0, description="Size of the whole original in bytes.")
+    original_truncated: bool = Field(
+        default=False,
+        description="The original was too large to copy whole; it stays at source_topic/partition/offset.",
+    )
     original_text: str | None = Field(
         default=None, description="The original as text, when it was valid UTF-8."
     )
@@ -48,8 +56,9 @@ class DlqRecord(BaseModel):
         offset: int | None = None,
     ) -> DlqRecord:
         """Build a record for one message, keeping its bytes whole."""
+        kept = original[:MAX_KEPT_BYTES]
         try:
-            text: str | None = original.decode("utf-8")
+            text: str | None = kept.decode("utf-8") if len(kept) == len(original) else None
         except UnicodeDecodeError:
             text = None
         if isinstance(key, bytes):
@@ -61,7 +70,9 @@ class DlqRecord(BaseModel):
             partition=partition,
             offset=offset,
             key=key,
-            original_base64=base64.b64encode(original).decode("ascii"),
+            original_base64=base64.b64encode(kept).decode("ascii"),
+            original_size=len(original),
+            original_truncated=len(kept) < len(original),
             original_text=text,
             failed_at=datetime.now(UTC),
         )

@@ -58,3 +58,21 @@ def test_invalid_input_names_the_reason(data: bytes, reason: str) -> None:
 def test_overlong_text_is_refused() -> None:
     with pytest.raises(InvalidPost, match="text: String should have at most 20000 characters"):
         decode_raw_post(_line(text="x" * 20_001))
+
+
+def test_an_empty_message_is_refused() -> None:
+    for data in (None, b""):
+        with pytest.raises(InvalidPost, match="empty message"):
+            decode_raw_post(data)
+
+
+def test_a_large_original_is_kept_in_part_so_the_dead_letter_fits_in_kafka() -> None:
+    from schemas.dlq import MAX_KEPT_BYTES, DlqRecord, Stage
+
+    original = b"x" * (3 * MAX_KEPT_BYTES)
+    record = DlqRecord.for_message(Stage.enrich, "too big", original, "webcare.raw", partition=1, offset=7)
+    assert record.original_truncated and record.original_size == len(original)
+    assert record.original() == original[:MAX_KEPT_BYTES] and record.original_text is None
+    assert len(record.model_dump_json()) < 512 * 1024
+    small = DlqRecord.for_message(Stage.enrich, "bad", b"{oops", "webcare.raw")
+    assert not small.original_truncated and small.original() == b"{oops" and small.original_text == "{oops"
