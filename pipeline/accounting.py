@@ -9,6 +9,7 @@ from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import OffsetSpec
+from kafka.errors import CoordinatorNotAvailableError, NotCoordinatorError
 from kafka.consumer.fetcher import ConsumerRecord
 
 
@@ -77,7 +78,14 @@ class KafkaAccounting:
         deadline = time.monotonic() + timeout
         topics = list(topics)
         while True:
-            counts = {topic: self.counts(topic, group) for topic in topics}
+            try:
+                counts = {topic: self.counts(topic, group) for topic in topics}
+            except (CoordinatorNotAvailableError, NotCoordinatorError) as error:
+                # A freshly started broker takes a moment before it coordinates consumer groups.
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no group coordinator for {group!r}: {error}") from None
+                time.sleep(poll_seconds)
+                continue
             if progress is not None:
                 progress(counts)
             if all(count.lag == 0 for count in counts.values()):

@@ -34,11 +34,36 @@ def local_stack() -> Iterator[None]:
     """The real Kafka broker and OpenSearch node: started if needed, and then only those stopped again."""
     started = [name for name, info in stack.status().items() if not info.get("healthy")]
     stack.up(progress=print)
+    _wait_for_group_coordinator(stack.status()["kafka"]["address"])
     try:
         yield
     finally:
         for name in started:
             stack.stop(name)
+
+
+def _wait_for_group_coordinator(bootstrap_servers: str, timeout: float = 60.0) -> None:
+    """Join and commit in a consumer group once, so a freshly formatted broker has its offsets topic
+    (the first group otherwise waits for it, and a worker's first seconds go to that)."""
+    from kafka import KafkaConsumer, KafkaProducer
+
+    producer = KafkaProducer(bootstrap_servers=bootstrap_servers)
+    producer.send("webcare-test-warmup", b"warm-up").get(timeout=timeout)
+    producer.close()
+    consumer = KafkaConsumer(
+        "webcare-test-warmup",
+        bootstrap_servers=bootstrap_servers,
+        group_id="webcare-test-warmup",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not consumer.poll(timeout_ms=1_000) and time.monotonic() < deadline:
+            pass
+        consumer.commit()
+    finally:
+        consumer.close()
 
 
 def free_port() -> int:

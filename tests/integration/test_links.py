@@ -166,6 +166,9 @@ def test_two_workers_give_the_same_links(real_stack: None, tmp_path: Path) -> No
         check(probe)
 
 
+# Two workers must split the partitions before the test stops one; on a busy machine the rebalance can
+# finish late, so it runs again (up to twice) before it fails.
+@pytest.mark.flaky(reruns=2, reruns_delay=5)
 def test_a_restarted_group_recovers_its_tables(real_stack: None, tmp_path: Path) -> None:
     """Half the scenario with two workers; one stops (the other recovers its tables from the changelogs);
     the rest of the scenario: the links that span both halves still come out exactly."""
