@@ -9,8 +9,8 @@ from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import OffsetSpec
-from kafka.errors import CoordinatorNotAvailableError, NotCoordinatorError
 from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import CoordinatorNotAvailableError, NotCoordinatorError
 
 
 @dataclass(frozen=True, slots=True)
