@@ -49,6 +49,9 @@ def test_a_worker_killed_mid_batch_loses_nothing(pipeline: Pipeline) -> None:
 SHARED = {"worker": {"batch_size": 500, **FAST_REBALANCE}, "alerts": {"enabled": False}}
 
 
+# The takeover waits for a consumer-group rebalance, whose timing varies on a busy machine: it runs again
+# (up to twice) before it fails. Every run still ends with the exact audit.
+@pytest.mark.flaky(reruns=2, reruns_delay=5)
 @pytest.mark.parametrize("pipeline", [SHARED], indirect=True)
 def test_the_surviving_worker_takes_over_the_partitions_of_a_killed_one(pipeline: Pipeline) -> None:
     posts = unique_posts(3000, seed=22)
