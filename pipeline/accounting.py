@@ -10,7 +10,10 @@ from typing import Any
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import OffsetSpec
 from kafka.consumer.fetcher import ConsumerRecord
-from kafka.errors import CoordinatorNotAvailableError, NotCoordinatorError
+from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
+
+# What a freshly started broker answers before it coordinates consumer groups: retried until the deadline.
+_NO_COORDINATOR_YET = (CoordinatorNotAvailableError, CoordinatorLoadInProgressError, NotCoordinatorError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +83,7 @@ class KafkaAccounting:
         while True:
             try:
                 counts = {topic: self.counts(topic, group) for topic in topics}
-            except (CoordinatorNotAvailableError, NotCoordinatorError) as error:
-                # A freshly started broker takes a moment before it coordinates consumer groups.
+            except _NO_COORDINATOR_YET as error:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"no group coordinator for {group!r}: {error}") from None
                 time.sleep(poll_seconds)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import re
+import signal
 import socket
 import time
 import urllib.error
@@ -22,7 +25,7 @@ from pipeline.kafka_security import kafka_accounting, kafka_records
 from pipeline.replay import replay_jsonl
 from pipeline.settings import Settings, load_settings
 from pipeline.setup import run_setup
-from pipeline.worker_process import start_worker, stop_worker, worker_log
+from pipeline.worker_process import start_worker, stop_worker, worker_log, worker_pid
 from schemas.dlq import DlqRecord
 from sinks.search_client import sync_client
 
@@ -116,7 +119,7 @@ def running_pipeline(config: Path) -> Iterator[PipelineProbe]:
     run_setup(settings, echo=lambda _line: None)
     name = f"worker-{settings.worker.app_id}"
     start_worker(config, settings.worker.web_port, name=name)
-    probe = PipelineProbe(settings)
+    probe = PipelineProbe(settings, worker_name=name)
     try:
         yield probe
     finally:
@@ -128,8 +131,9 @@ def running_pipeline(config: Path) -> Iterator[PipelineProbe]:
 class PipelineProbe:
     """Drives one isolated pipeline and reads its outputs."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, worker_name: str | None = None) -> None:
         self.settings = settings
+        self.worker_name = worker_name
         self.search = sync_client(settings.search)
         self.accounting = kafka_accounting(settings.kafka)
 
@@ -142,9 +146,29 @@ class PipelineProbe:
 
     def wait_until_processed(self, timeout: float = 180.0) -> dict[str, TopicCounts]:
         topics = self.settings.topics
-        return self.accounting.wait_until_consumed(
-            [topics.raw, topics.mentions], self.settings.worker.app_id, timeout, poll_seconds=0.5
-        )
+        try:
+            return self.accounting.wait_until_consumed(
+                [topics.raw, topics.mentions], self.settings.worker.app_id, timeout, poll_seconds=0.5
+            )
+        except TimeoutError:
+            self.show_worker_tasks()
+            raise
+
+    def show_worker_tasks(self) -> None:
+        """Ask the worker to log every asyncio task's stack (SIGUSR1, see mode's Worker) and print those
+        stacks without their local variables, so a stuck worker in CI shows where it waits."""
+        pid = worker_pid(name=self.worker_name) if self.worker_name else None
+        if pid is None:
+            return
+        log = worker_log(name=self.worker_name)
+        start = log.stat().st_size
+        os.kill(pid, signal.SIGUSR1)
+        time.sleep(3.0)
+        with log.open("rb") as file:
+            file.seek(start)
+            dump = file.read().decode(errors="replace").splitlines()
+        stacks = [line for line in dump if not re.match(r"^\s{4}\w+ = ", line)]
+        print("--- the worker's asyncio tasks (SIGUSR1) ---", *stacks, sep="\n")
 
     def topic_messages(self, topic: str) -> int:
         return self.accounting.counts(topic).messages

@@ -179,10 +179,11 @@ def test_a_stalled_engine_times_out_and_the_batch_is_written_once_it_answers(spa
     finally:
         spare_node.signal(signal.SIGCONT)
     # Two stalled attempts of 20 documents each at least; on a busy machine the first answer after SIGCONT
-    # can take longer than the 1 s timeout too, which adds a whole attempt.
-    assert set(outcome.retried) == {"timeout"}
+    # can take longer than the 1 s timeout too, which adds a whole attempt. Once resumed, the node first
+    # works off the abandoned attempts, so its one-slot write queue may answer the next attempt with 429.
+    assert set(outcome.retried) <= {"timeout", "429"}
     assert outcome.retried["timeout"] >= 40 and outcome.retried["timeout"] % 20 == 0
-    assert outcome.retries == outcome.retried["timeout"] // 20
+    assert outcome.retries >= outcome.retried["timeout"] // 20
     assert (outcome.written, outcome.rejected) == (20, [])
     assert count(client, family) == 20  # the timed-out attempts may have landed too: same ids, no duplicates
     client.close()

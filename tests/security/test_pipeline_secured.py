@@ -7,16 +7,14 @@ import base64
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
-from kafka.errors import CoordinatorNotAvailableError
 
 from pipeline.worker_process import worker_log
 from tests.security.secure_stack import Server
-from tests.support import SAMPLE_CONFIG, PipelineProbe, isolated_config, running_pipeline
+from tests.support import SAMPLE_CONFIG, isolated_config, running_pipeline
 
 SAMPLE_POSTS = SAMPLE_CONFIG.parent / "posts.jsonl"
 POSTS = 30
@@ -60,17 +58,6 @@ def _secured_config(directory: Path, kafka: Server, search: Server, ca_file: Pat
     return config
 
 
-def _wait_until_processed(probe: PipelineProbe, timeout: float = 180.0) -> None:
-    """Wait for the worker; a fresh broker has no group coordinator until the offsets topic exists."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            probe.wait_until_processed(timeout=deadline - time.monotonic())
-            return
-        except CoordinatorNotAvailableError:
-            time.sleep(1.0)
-
-
 def _cli(config: Path, *args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "--config", str(config), *args],
@@ -96,7 +83,7 @@ def test_posts_flow_through_the_secured_stack_and_secrets_stay_out_of_logs(
     terminal = _cli(config, "setup")
     with running_pipeline(config) as probe:
         terminal += _cli(config, "ingest", "jsonl", str(_posts_file(tmp_path)))
-        _wait_until_processed(probe)
+        probe.wait_until_processed(timeout=180)
         assert probe.topic_messages(probe.settings.topics.raw) == POSTS + len(MALFORMED)
         assert probe.indexed_count() == POSTS
         assert len(probe.dead_letters()) == len(MALFORMED)
