@@ -134,14 +134,6 @@ def test_the_outage_words_are_suggested_as_rising_in_the_outage_window(run: Disc
             assert item.count >= 5 and item.score >= 10.83 and item.lift >= 3.0
 
 
-KNOWN_FAILURE_IN_FULL_RUN = pytest.mark.xfail(
-    strict=False,
-    reason="KNOWN GAP: passes when run alone or after a few modules, but gave no co-occurring suggestion in "
-    "the full `make test` on a fresh clone (twice, also after reruns); cause not found yet",
-)
-
-
-@KNOWN_FAILURE_IN_FULL_RUN
 def test_terms_said_together_with_the_brand_are_suggested_as_co_occurring(run: DiscoveryRun) -> None:
     assert run.terms("Kabelkat", SuggestionKind.co_occurring) >= CO_OCCURRING
     assert "monteur" not in run.terms("Wattwolk", SuggestionKind.co_occurring)
@@ -191,7 +183,6 @@ def test_webcare_suggest_lists_them_best_first_with_a_hint(run: DiscoveryRun) ->
     assert "outside_in:" in result.output and "- name: Kabelkat" in result.output
 
 
-@KNOWN_FAILURE_IN_FULL_RUN
 def test_the_index_answers_filters(run: DiscoveryRun) -> None:
     found = find_suggestions(run.probe.search, run.index, brand="Kabelkat", kind="co_occurring", since="24h")
     assert found and all(item.kind is SuggestionKind.co_occurring for item in found)

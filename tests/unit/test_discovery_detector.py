@@ -66,22 +66,25 @@ def replay(detector: BrandTerms, outage_posts: int = 6) -> list[TermSuggestion]:
     return found
 
 
-def test_route_sends_one_observation_per_brand_and_a_background_batch_per_brand() -> None:
-    def enriched(post_id: str, text: str, brands: list[dict[str, Any]]) -> EnrichedMention:
-        return EnrichedMention.model_validate(
-            {
-                "id": post_id,
-                "source": "twitter",
-                "author": {"id": "u1", "handle": "u1"},
-                "text": text,
-                "created_at": "2025-06-02T08:00:10Z",
-                "language": "nl",
-                "language_confidence": 1.0,
-                "brands": brands,
-                "enriched_at": "2025-06-02T08:00:11Z",
-            }
-        )
+def enriched(
+    post_id: str, text: str, brands: list[dict[str, Any]], created_at: str = "2025-06-02T08:00:10Z"
+) -> EnrichedMention:
+    return EnrichedMention.model_validate(
+        {
+            "id": post_id,
+            "source": "twitter",
+            "author": {"id": "u1", "handle": "u1"},
+            "text": text,
+            "created_at": created_at,
+            "language": "nl",
+            "language_confidence": 1.0,
+            "brands": brands,
+            "enriched_at": created_at,
+        }
+    )
 
+
+def test_route_sends_one_observation_per_brand_and_a_background_batch_per_brand() -> None:
     mentions = [
         enriched(
             "a",
@@ -103,6 +106,40 @@ def test_route_sends_one_observation_per_brand_and_a_background_batch_per_brand(
     assert [item.brand for item in batches] == ["Kabelkat", "Wattwolk"]
     (tally,) = batches[0].windows.values()
     assert tally.posts == 2 and tally.terms["storing"] == 1 and tally.terms["terras"] == 1
+
+
+def _windows_of_mentions(windows: int) -> list[EnrichedMention]:
+    """Per window 20 posts of other people about the weather; in all but the last window also the ordinary
+    brand posts twice (so only windows that closed can suggest anything)."""
+    names = [{"brand": "Kabelkat", "keyword_set": "inside_out", "terms": ["Kabelkat"]}]
+    mentions = []
+    for window in range(windows):
+        brand_posts = [*ORDINARY * 2] if window < windows - 1 else []
+        texts = [*brand_posts, *["Weer regen vandaag"] * 20]
+        for slot, text in enumerate(texts):
+            at = datetime.fromtimestamp(T0 + window * 600 + slot * 20, UTC).isoformat()
+            mentions.append(enriched(f"w{window}-{slot}", text, names if "Kabelkat" in text else [], at))
+    return mentions
+
+
+def test_one_batch_over_many_windows_finds_what_a_batch_per_window_finds() -> None:
+    """A busy worker takes many windows in one batch: each window must still close with its brand and
+    background counts both in (they used to come after every window had closed, finding nothing)."""
+
+    def co_occurring(batches: list[list[EnrichedMention]]) -> set[str]:
+        detector = BrandTerms(BRAND, SETTINGS, {})
+        found = [
+            suggestion
+            for batch in batches
+            for observation in route(batch, ["Kabelkat"], 600, 300)
+            for suggestion in detector.observe(observation)
+        ]
+        return {item.term for item in found if item.kind is SuggestionKind.co_occurring}
+
+    mentions = _windows_of_mentions(5)
+    per_window = co_occurring([mentions[start : start + 26] for start in range(0, len(mentions), 26)])
+    assert "abonnement" in per_window and "regen" not in per_window
+    assert co_occurring([mentions]) == per_window
 
 
 def test_a_new_term_rises_in_its_window_and_covered_terms_never_do() -> None:
