@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import faust
 
-from pipeline import observability
+from pipeline import observability, producer_topics
 from pipeline.agents import alerts, discovery, enrich, index, links, route
 from pipeline.context import PipelineContext
 from pipeline.kafka_security import faust_broker_options
@@ -15,6 +15,11 @@ AGENT_MODULES = (enrich, index, alerts, route, links, discovery)
 
 def create_app(settings: Settings) -> faust.App:
     """Build the worker's Faust app from settings, with every agent registered on it."""
+    return create_context(settings).app
+
+
+def create_context(settings: Settings) -> PipelineContext:
+    """The worker's Faust app and what its agent modules share, with every agent registered."""
     worker = settings.worker
     app = faust.App(
         worker.app_id,
@@ -40,4 +45,5 @@ def create_app(settings: Settings) -> faust.App:
     for module in AGENT_MODULES:
         module.register(context)
     observability.register(context)
-    return app
+    producer_topics.register(context)
+    return context

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import faust
 from faust.types import EventT
@@ -61,15 +61,18 @@ class PipelineContext:
 
     app: faust.App
     settings: Settings
+    topic_names: set[str] = field(default_factory=set)
 
     def topic(self, name: str) -> faust.TopicT:
         """A raw-bytes topic with the configured partition count."""
+        self.topic_names.add(name)
         return self.app.topic(
             name, key_type=bytes, value_type=bytes, partitions=self.settings.topics.partitions
         )
 
     def internal_topic(self, name: str) -> faust.TopicT:
         """A raw-bytes topic of the pipeline's own that Faust creates when it is missing, like a changelog."""
+        self.topic_names.add(name)
         return self.app.topic(
             name, key_type=bytes, value_type=bytes, partitions=self.settings.topics.partitions, internal=True
         )
