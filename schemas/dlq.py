@@ -19,6 +19,7 @@ class Stage(StrEnum):
 
     enrich = "enrich"
     index = "index"
+    links = "links"  # a later fact about an indexed mention (duplicate, response, counts) the engine refused
 
 
 class DlqRecord(BaseModel):

@@ -13,6 +13,7 @@ same partition as the topic messages with that key, whichever worker owns it, al
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from datetime import timedelta
@@ -26,6 +27,7 @@ from pipeline.context import Headers, PipelineContext, until_done
 from pipeline.links.events import POST_EVENT, Attach, CopySeen, Keyed, PointTo, link_events
 from pipeline.links.groups import Member, place
 from pipeline.links.posts import PostLinks, step
+from schemas.dlq import DlqRecord, Stage
 from schemas.link_settings import LinkSettings, link_topics
 from schemas.mentions import EnrichedMention
 from sinks.bulk import BulkIndexer
@@ -159,8 +161,11 @@ def _register_posts(context: PipelineContext, by_post: faust.TopicT, posts: Any)
         await context.publish(by_post, _encode(sends), LINK_HEADERS)
         if facts:
             outcome = await apply_updates(indexer, facts)
-            for fact, reason in outcome.rejected:
-                log.error("links-posts: fact about %s refused by the search engine: %s", fact.doc_id, reason)
+            refused = [
+                _refused_fact(fact, reason, by_post.get_topic_name()) for fact, reason in outcome.rejected
+            ]
+            if refused:
+                await context.dead_letters(refused)
 
     @context.app.agent(by_post, name="links-posts")
     async def links_posts(stream: faust.StreamT) -> None:
@@ -170,3 +175,11 @@ def _register_posts(context: PipelineContext, by_post: faust.TopicT, posts: Any)
     @context.app.on_before_shutdown.connect
     async def close_search_client(app: faust.App, **kwargs: object) -> None:
         await client.close()
+
+
+def _refused_fact(fact: MentionFacts, reason: str, topic: str) -> DlqRecord:
+    """A dead letter for a fact the search engine refused: the fact as JSON, keyed by the post id."""
+    original = json.dumps(dataclasses.asdict(fact), default=str, sort_keys=True).encode()
+    return DlqRecord.for_message(
+        Stage.links, f"fact refused by the search engine: {reason}", original, topic, fact.doc_id
+    )

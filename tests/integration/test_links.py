@@ -10,7 +10,9 @@ through three partitions, it must give exactly the same documents whichever work
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
 import random
 import re
 import time
@@ -27,13 +29,14 @@ from elasticsearch import Elasticsearch
 from pipeline.settings import SearchSettings, load_settings
 from pipeline.setup import run_setup
 from pipeline.worker_process import start_worker, stop_worker, worker_log
+from schemas.dlq import Stage
 from schemas.link_settings import LinkSettings, link_topics
 from sinks.bulk import BulkIndexer
 from sinks.index_template import apply_template
 from sinks.search_client import async_client, sync_client
 from sinks.updates import MentionFacts, apply_updates
 from tests.integration.test_sink_bulk import MARCH, mention, new_family, requests
-from tests.support import PipelineProbe, free_port, isolated_config
+from tests.support import PipelineProbe, free_port, isolated_config, running_pipeline
 
 pytestmark = pytest.mark.stack
 
@@ -240,3 +243,55 @@ def test_duplicate_facts_converge_in_any_order(family: str) -> None:
             for key in (d, c1, c2)
         }
         assert links == {d: {"duplicate_of": c1}, c2: {"duplicate_of": c1}, c1: {"repost_count": 2}}
+
+
+def _post(number: int, created_at: str, **fields: Any) -> dict[str, Any]:
+    author = fields.pop("author", {"id": "twitter-sanne_v", "handle": "sanne_v", "followers": 120})
+    return {
+        "id": f"refused:{number}",
+        "source": "twitter",
+        "author": author,
+        "text": fields.pop("text", "Kabelkat mijn internet ligt er al de hele avond uit"),
+        "created_at": created_at,
+        **fields,
+    }
+
+
+def test_a_fact_the_engine_refuses_becomes_a_dead_letter(real_stack: None, tmp_path: Path) -> None:
+    """The customer post's monthly index is write-blocked when the brand's reply (next month) arrives:
+    the reply is indexed, and the response-time fact about the post goes to the DLQ with the reason."""
+    customer = _post(1, "2025-01-31T23:50:00Z")
+    reply = _post(
+        2,
+        "2025-02-01T00:05:00Z",
+        author={"id": "twitter-kabelkat_helpt", "handle": "kabelkat_helpt", "is_brand_account": True},
+        text="@sanne_v Vervelend! Stuur je ons een DM met je postcode?",
+        in_reply_to=customer["id"],
+    )
+    with running_pipeline(isolated_config(tmp_path, partitions=1)) as pipeline:
+        _refuse_a_fact(pipeline, tmp_path, customer, reply)
+
+
+def _refuse_a_fact(pipeline: PipelineProbe, tmp_path: Path, customer: dict, reply: dict) -> None:
+    search = pipeline.search
+    (tmp_path / "customer.jsonl").write_text(json.dumps(customer) + "\n")
+    (tmp_path / "reply.jsonl").write_text(json.dumps(reply) + "\n")
+    replay_and_wait(pipeline, tmp_path / "customer.jsonl", posts=1)
+    search.indices.refresh(index=pipeline.settings.search.index)
+    [hit] = search.search(index=pipeline.settings.search.index, query={"ids": {"values": [customer["id"]]}})[
+        "hits"
+    ]["hits"]
+    blocked = hit["_index"]
+    search.indices.put_settings(index=blocked, settings={"index.blocks.write": True})
+    try:
+        before = len(pipeline.dead_letters())
+        replay_and_wait(pipeline, tmp_path / "reply.jsonl", posts=1)
+        refused = pipeline.dead_letters()[before:]
+    finally:
+        search.indices.put_settings(index=blocked, settings={"index.blocks.write": False})
+    assert [(record.stage, record.key) for record in refused] == [(Stage.links, customer["id"])]
+    assert "refused by the search engine" in refused[0].reason and "block" in refused[0].reason
+    fact = json.loads(base64.b64decode(refused[0].original_base64))
+    assert fact["doc_id"] == customer["id"] and fact["first_response_at"].startswith("2025-02-01 00:05")
+    documents = {document["id"]: document for document in pipeline.documents()}
+    assert reply["id"] in documents and "first_response_at" not in documents[customer["id"]]
