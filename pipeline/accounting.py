@@ -61,13 +61,40 @@ class KafkaAccounting:
         messages = sum(latest[p] - earliest[p] for p in partitions)
         if group is None:
             return TopicCounts(messages, 0)
+        return TopicCounts(messages, sum(self._lag(partitions, group, earliest, latest).values()))
+
+    def partition_lag(self, topic: str, group: str) -> dict[int, int]:
+        """``group``'s lag on each partition of ``topic``."""
+        partitions = self._partitions(topic)
+        earliest = self._offsets(partitions, OffsetSpec.EARLIEST)
+        latest = self._offsets(partitions, OffsetSpec.LATEST)
+        lag = self._lag(partitions, group, earliest, latest)
+        return {partition.partition: behind for partition, behind in lag.items()}
+
+    def _lag(
+        self,
+        partitions: list[TopicPartition],
+        group: str,
+        earliest: dict[TopicPartition, int],
+        latest: dict[TopicPartition, int],
+    ) -> dict[TopicPartition, int]:
         committed = self._admin.list_group_offsets({group: partitions}).get(group, {})
-        lag = 0
+        lag = {}
         for partition in partitions:
             done = committed.get(partition)
             position = done.offset if done is not None and done.offset >= 0 else earliest[partition]
-            lag += latest[partition] - position
-        return TopicCounts(messages, lag)
+            lag[partition] = latest[partition] - position
+        return lag
+
+    def assignments(self, group: str) -> dict[str, dict[str, list[int]]]:
+        """Each member of ``group`` (by member id) with the partitions it holds, per topic."""
+        described = self._admin.describe_groups([group]).get(group, {})
+        members = {}
+        for member in described.get("members", []):
+            assignment = member.get("member_assignment") or {}
+            held = assignment.get("assigned_partitions", [])
+            members[member["member_id"]] = {item["topic"]: sorted(item["partitions"]) for item in held}
+        return members
 
     def wait_until_consumed(
         self,

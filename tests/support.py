@@ -150,25 +150,60 @@ class PipelineProbe:
             return self.accounting.wait_until_consumed(
                 [topics.raw, topics.mentions], self.settings.worker.app_id, timeout, poll_seconds=0.5
             )
-        except TimeoutError:
+        except TimeoutError as error:
+            diagnosis = self.diagnosis()  # before the task dumps, which the workers log as warnings
             self.show_worker_tasks()
-            raise
+            raise TimeoutError(f"{error}\n{diagnosis}") from None
+
+    def worker_names(self) -> list[str]:
+        """This pipeline's workers (the first, and any ``extra_worker``), by their log files."""
+        if self.worker_name is None:
+            return []
+        logs = worker_log(name=self.worker_name).parent.glob(f"{self.worker_name}*.log")
+        return sorted(log.stem for log in logs)
+
+    def diagnosis(self) -> str:
+        """What a stalled pipeline looks like, short enough for a failure message: the raw partitions
+        that still lag with the member holding each, and each worker's last warnings and errors."""
+        group, raw = self.settings.worker.app_id, self.settings.topics.raw
+        lines = []
+        try:
+            owners = {
+                partition: member[-8:]
+                for member, topics in self.accounting.assignments(group).items()
+                for partition in topics.get(raw, [])
+            }
+            lagging = {p: lag for p, lag in self.accounting.partition_lag(raw, group).items() if lag}
+            lines.append(
+                "raw partitions lagging (partition: lag @member): "
+                + ", ".join(f"{p}: {lag} @{owners.get(p, 'none')}" for p, lag in sorted(lagging.items()))
+            )
+        except Exception as error:  # a diagnosis must not hide the failure it explains
+            lines.append(f"partition lag unavailable: {error!r}")
+        for name in self.worker_names():
+            log = worker_log(name=name).read_text(errors="replace").splitlines()
+            complaints = [line[:240] for line in log if "[WARNING]" in line or "[ERROR]" in line]
+            complaints = [line for line in complaints if "producer buffer full" not in line]
+            lines.append(f"{name}: {len(complaints)} warnings/errors; last ones:")
+            lines.extend(f"  {line}" for line in complaints[-8:])
+        return "\n".join(lines)
 
     def show_worker_tasks(self) -> None:
-        """Ask the worker to log every asyncio task's stack (SIGUSR1, see mode's Worker) and print those
+        """Ask each worker to log every asyncio task's stack (SIGUSR1, see mode's Worker) and print those
         stacks without their local variables, so a stuck worker in CI shows where it waits."""
-        pid = worker_pid(name=self.worker_name) if self.worker_name else None
-        if pid is None:
-            return
-        log = worker_log(name=self.worker_name)
-        start = log.stat().st_size
-        os.kill(pid, signal.SIGUSR1)
-        time.sleep(3.0)
-        with log.open("rb") as file:
-            file.seek(start)
-            dump = file.read().decode(errors="replace").splitlines()
-        stacks = [line for line in dump if not re.match(r"^\s{4}\w+ = ", line)]
-        print("--- the worker's asyncio tasks (SIGUSR1) ---", *stacks, sep="\n")
+        for name in self.worker_names():
+            pid = worker_pid(name=name)
+            if pid is None:
+                continue
+            log = worker_log(name=name)
+            start = log.stat().st_size
+            os.kill(pid, signal.SIGUSR1)
+            time.sleep(3.0)
+            with log.open("rb") as file:
+                file.seek(start)
+                dump = file.read().decode(errors="replace").splitlines()
+            stacks = [line for line in dump if not re.match(r"^\s{4}\w+ = ", line)]
+            print(f"--- the asyncio tasks of {name} (SIGUSR1) ---", *stacks, sep="\n")
 
     def topic_messages(self, topic: str) -> int:
         return self.accounting.counts(topic).messages
