@@ -14,10 +14,10 @@ from enrichers.brands import BrandMatcher
 from enrichers.intent import IntentClassifier
 from enrichers.language import DEFAULT_PRIORS, LanguageDetector
 from enrichers.priority import priority
-from enrichers.rules import RuleEngine
+from enrichers.rules import NOT_ROUTED, RuleEngine
 from enrichers.sentiment import SentimentAnalyzer
 from schemas.config import BrandConfig
-from schemas.mentions import EnrichedMention
+from schemas.mentions import MENTION_SCHEMA_VERSION, EnrichedMention
 from schemas.posts import RawPost
 from schemas.rules import RulesConfig
 
@@ -69,9 +69,13 @@ class Enrichment:
         arrivals = received_at if received_at is not None else [None] * len(posts)
         # model_construct: every value is already validated (the RawPost, and what the enrichers return,
         # which a unit test checks against the model); validating it all again would cost ~25 µs a post.
+        # Every field is given, as a default would cost pydantic a signature inspection per post.
         mentions = [
             EnrichedMention.model_construct(
                 **{name: getattr(post, name) for name in _POST_FIELDS},
+                schema_version=MENTION_SCHEMA_VERSION,
+                routing=NOT_ROUTED,  # replaced below, once the rules have seen the whole mention
+                priority=0.0,
                 language=guess.language,
                 language_confidence=guess.confidence,
                 sentiment=sentiment,

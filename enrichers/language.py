@@ -52,6 +52,9 @@ class LanguageDetector:
         self._column: dict[str, int] = {}
         for column, language in enumerate(self._languages):
             self._column.setdefault(language, column)
+        # The model stores its feature table as float16; one float32 copy (~45 MB) spares converting the
+        # gathered rows on every batch, which was half the cost of scoring.
+        self._feature_table = self._identifier.nb_ptc.astype(np.float32)
         self._prior = np.ones(len(self._languages), dtype=np.float64)
         for language, weight in priors.items():
             if language not in self._column:
@@ -106,7 +109,7 @@ class LanguageDetector:
             [start < end for start, end in zip(starts, [*starts[1:], len(features)], strict=True)]
         )
         if features:
-            gathered = model.nb_ptc[np.array(features)].astype(np.float32)
+            gathered = self._feature_table[np.array(features)]
             gathered *= np.log1p(np.array(weights, dtype=np.float32))[:, None]
             sums = np.add.reduceat(gathered, np.array(starts)[has_features], axis=0)
             scores[has_features] = sums + model.nb_pc

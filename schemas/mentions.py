@@ -68,7 +68,8 @@ class Intent(BaseModel):
 class Routing(BaseModel):
     """What the business rules decided: who handles the mention, whether to answer in public, tags."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Frozen: the mentions no rule routes share one empty Routing (enrichers.rules.NOT_ROUTED).
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     team: str | None = Field(default=None, description="Team the mention is routed to, if any.")
     answerable: bool | None = Field(default=None, description="Whether the team answers it in public.")
