@@ -11,6 +11,7 @@ from kafka import KafkaProducer
 from kafka.producer.future import FutureRecordMetadata as Ack
 
 from connectors.base import Malformed
+from schemas.dlq import MAX_KEPT_BYTES
 from schemas.posts import RAW_POST_SCHEMA_VERSION, RawPost
 
 JSON_HEADERS = [
@@ -22,6 +23,8 @@ MALFORMED_HEADERS = [("content-type", b"application/octet-stream")]
 MALFORMED_REASON_HEADER = "webcare-malformed-reason"
 MALFORMED_LOCATION_HEADER = "webcare-malformed-location"
 _HEADER_LIMIT = 1024
+_ENVELOPE_BYTES = 16 * 1024
+"""Room left in a Kafka request for the key, the headers and the record batch around a message."""
 
 
 class PublishError(RuntimeError):
@@ -85,6 +88,9 @@ class Publisher:
         return future
 
     def _send(self, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> Ack:
+        limit = self._producer.config["max_request_size"] - _ENVELOPE_BYTES
+        if len(value) > limit:
+            value, headers = _oversized(value, headers, limit)
         future = self._producer.send(self.topic, key=key, value=value, headers=headers)
         future.add_errback(self._failures.append)
         return future
@@ -110,6 +116,27 @@ class Publisher:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _oversized(
+    value: bytes, headers: list[tuple[str, bytes]], limit: int
+) -> tuple[bytes, list[tuple[str, bytes]]]:
+    """What goes to Kafka instead of an item too large for a message: its first bytes, marked malformed
+    with the reason, so the stream dead-letters it (Kafka would refuse the whole item and stop the run)."""
+    given = dict(headers)
+    location = given.get(MALFORMED_LOCATION_HEADER, b"")
+    reason = (
+        f"{len(value):,} bytes: larger than a Kafka message may be ({limit:,} bytes); "
+        f"its first {MAX_KEPT_BYTES:,} bytes are kept"
+    ).encode()
+    if MALFORMED_REASON_HEADER in given:
+        reason += b"; also: " + given[MALFORMED_REASON_HEADER]
+    marked = [
+        *MALFORMED_HEADERS,
+        (MALFORMED_REASON_HEADER, reason[:_HEADER_LIMIT]),
+        (MALFORMED_LOCATION_HEADER, location),
+    ]
+    return value[:MAX_KEPT_BYTES], marked
 
 
 class Backpressure(RuntimeError):

@@ -26,6 +26,7 @@ from connectors.service import run_connector
 from connectors.settings import GenerateOptions, RunOptions
 from connectors.synthetic import generate_posts, malformed_lines
 from pipeline.replay import replay_file
+from schemas.dlq import MAX_KEPT_BYTES
 from tests.support import PipelineProbe
 
 pytestmark = pytest.mark.stack
@@ -83,6 +84,27 @@ def test_jsonl_replay_interrupted_and_resumed_is_exact(pipeline: PipelineProbe, 
     dead = _dead(pipeline, bad)
     assert sorted(record.original() for record in dead) == sorted(bad)
     assert all(record.reason for record in dead)
+
+
+def test_a_line_too_large_for_kafka_is_dead_lettered_not_fatal(
+    pipeline: PipelineProbe, tmp_path: Path
+) -> None:
+    posts = list(generate_posts(2, seed=13))
+    huge = b'{"id": "huge-1", "text": "' + b"storing " * 150_000 + b'"}'  # 1.2 MB, over Kafka's 1 MB
+    path = tmp_path / "posts.jsonl"
+    lines = [posts[0].model_dump_json().encode(), huge, posts[1].model_dump_json().encode()]
+    path.write_bytes(b"\n".join(lines))
+    raw = pipeline.settings.topics.raw
+    before = pipeline.topic_messages(raw)
+
+    report = replay_file(pipeline.settings, path, "jsonl")
+
+    assert (report.posts, len(report.malformed)) == (2, 1)
+    assert pipeline.topic_messages(raw) - before == 3
+    pipeline.wait_until_processed()
+    assert _indexed(pipeline, {post.id for post in posts}) == {post.id for post in posts}
+    [dead] = _dead(pipeline, [huge[:MAX_KEPT_BYTES]])
+    assert dead.reason.startswith("1,200,028 bytes: larger than a Kafka message may be"), dead.reason
 
 
 def test_crash_before_checkpoint_resends_but_indexes_once(pipeline: PipelineProbe, tmp_path: Path) -> None:
