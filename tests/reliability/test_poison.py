@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 from kafka import KafkaProducer
-from kafka.errors import MessageSizeTooLargeError
 
 from connectors.base import Malformed
-from connectors.publisher import Publisher, PublishError
+from connectors.publisher import Publisher
 from connectors.synthetic import generate_posts
 from schemas.decode import InvalidPost, decode_raw_post
 from schemas.dlq import MAX_KEPT_BYTES
@@ -109,18 +108,19 @@ def test_poison_messages_end_in_the_dlq_with_their_reason_and_valid_posts_are_in
     assert "mood: Extra inputs are not permitted" in reasons["p-unknown-field"]
 
 
-def test_a_post_larger_than_the_broker_takes_is_refused_by_the_publisher_with_a_clear_error(
-    pipeline: Pipeline,
-) -> None:
-    too_big = Malformed(encoded(post("p-5mb", text="x" * 5_000_000)), "text too long", "test")
-    publisher = Publisher(pipeline.settings.kafka.bootstrap_servers, pipeline.settings.topics.raw)
-    try:
-        with pytest.raises(
-            (PublishError, MessageSizeTooLargeError), match="larger than the maximum request size"
-        ):
-            publisher.publish([too_big])
-    finally:
-        publisher.close()
+def test_a_post_larger_than_the_broker_takes_is_dead_lettered_with_its_size(pipeline: Pipeline) -> None:
+    valid = unique_posts(20, seed=54)
+    too_big = encoded(post("p-5mb", text="x" * 5_000_000))
+    pipeline.start_worker()
+    with Publisher(pipeline.settings.kafka.bootstrap_servers, pipeline.settings.topics.raw) as publisher:
+        report = publisher.publish([*valid[:10], Malformed(too_big, "text too long", "test"), *valid[10:]])
+    assert (report.posts, len(report.malformed)) == (20, 1)
+
+    pipeline.assert_exact(len(valid), dead_letters={"enrich": 1}, timeout=120)
+    [record] = pipeline.dead_letters()
+    assert record.original() == too_big[:MAX_KEPT_BYTES]
+    assert record.reason.startswith(f"{len(too_big):,} bytes: larger than a Kafka message may be")
+    assert record.reason.endswith("; also: text too long")
 
 
 STALLING = {
