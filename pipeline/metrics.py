@@ -46,6 +46,10 @@ CONSUMER_LAG = Gauge(
 ASSIGNED_PARTITIONS = Gauge(
     "webcare_assigned_partitions", "Partitions of each input topic assigned to this worker.", ["topic"]
 )
+STALLED_PARTITIONS = Gauge(
+    "webcare_stalled_partitions",
+    "Assigned partitions with lag whose committed offset has not moved for worker.stall_seconds.",
+)
 ALERTS_SENT = Counter("webcare_alerts_sent", "Alerts delivered, by notifier channel.", ["channel"])
 
 REASON_CLASSES = (

@@ -1,6 +1,8 @@
 """What a worker shows its operators: ``/metrics``, ``/health``, ``/ready``, the lag gauge, and JSON logs.
 
-- ``/health`` (liveness): 200 while the event loop answers and the app has not crashed.
+- ``/health`` (liveness): 200 while the event loop answers, the app has not crashed and no assigned
+  partition is stalled (``pipeline.stalls``: lag, and a committed offset unmoved for
+  ``worker.stall_seconds``, while the search engine answers); else 503 with the reason.
 - ``/ready`` (readiness): 200 once the worker has had its first partition assignment, is not rebalancing,
   and can reach Kafka (a bootstrap broker accepts a connection) and the search engine (its root endpoint
   answers); else 503. The JSON body says which check failed.
@@ -27,6 +29,7 @@ from pipeline import metrics
 from pipeline.context import PipelineContext
 from pipeline.kafka_security import kafka_admin
 from pipeline.settings import Settings
+from pipeline.stalls import StallWatch
 from sinks.search_client import async_client, resolve_engine
 
 log = logging.getLogger(__name__)
@@ -43,12 +46,14 @@ class _WorkerState:
     search: Any = None
     admin: KafkaAdminClient | None = None
     lag: dict[TP, int] = field(default_factory=dict)
+    stalled: list[TP] = field(default_factory=list)
 
 
 def register(context: PipelineContext) -> None:
     """Add the endpoints, the assignment hook and the lag timer to the app."""
     app, settings = context.app, context.settings
     state = _WorkerState(settings)
+    watch: StallWatch[TP] = StallWatch(settings.worker.stall_seconds)
 
     @app.on_partitions_assigned.connect
     async def note_assignment(sender: faust.App, assigned: set[TP], **kwargs: object) -> None:
@@ -59,6 +64,9 @@ def register(context: PipelineContext) -> None:
         crashed = app.crash_reason
         if crashed is not None:
             return view.json({"status": "crashed", "reason": repr(crashed)}, status=503)
+        if state.stalled:
+            partitions = [f"{tp.topic}[{tp.partition}]" for tp in state.stalled]
+            return view.json({"status": "stalled", "partitions": partitions}, status=503)
         return view.json({"status": "ok"})
 
     @app.page("/ready")
@@ -84,9 +92,20 @@ def register(context: PipelineContext) -> None:
             return
         loop = asyncio.get_running_loop()
         try:
-            state.lag = await loop.run_in_executor(None, _group_lag, state, partitions)
+            committed, state.lag = await loop.run_in_executor(None, _group_lag, state, partitions)
         except Exception as error:  # the gauge keeps its last value; the next tick tries again
             log.warning("consumer lag: could not read offsets: %r", error)
+            return
+        stalled = watch.update(committed, state.lag, loop.time())
+        if stalled and not await _search_reachable(state):
+            stalled = []  # the index agent waits for the search engine: explained, and /ready says so
+        for tp in set(stalled) - set(state.stalled):
+            log.error(
+                "stalled: %s[%d] has %d messages to do and its committed offset has not moved for %.0fs",
+                tp.topic, tp.partition, state.lag[tp], settings.worker.stall_seconds,
+            )  # fmt: skip
+        state.stalled = sorted(stalled)
+        metrics.STALLED_PARTITIONS.set(len(stalled))
 
     @app.on_before_shutdown.connect
     async def close_clients(sender: faust.App, **kwargs: object) -> None:
@@ -114,8 +133,9 @@ def _update_partition_gauges(app: faust.App, partitions: set[TP], lag: Mapping[T
         metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(lag[tp])
 
 
-def _group_lag(state: _WorkerState, partitions: set[TP]) -> dict[TP, int]:
-    """End offset minus committed offset (or the earliest offset if none) per partition; blocking."""
+def _group_lag(state: _WorkerState, partitions: set[TP]) -> tuple[dict[TP, int], dict[TP, int]]:
+    """The group's position (committed offset, or the earliest offset if none) and lag (end offset minus
+    position) per partition; blocking."""
     if state.admin is None:
         state.admin = kafka_admin(state.settings.kafka, "webcare-worker-lag")
     group = state.settings.worker.app_id
@@ -123,12 +143,14 @@ def _group_lag(state: _WorkerState, partitions: set[TP]) -> dict[TP, int]:
     latest = state.admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in wanted})
     earliest = state.admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in wanted})
     committed = state.admin.list_group_offsets({group: wanted}).get(group, {})
+    positions: dict[TP, int] = {}
     lag: dict[TP, int] = {}
     for tp in wanted:
         done = committed.get(tp)
         position = done.offset if done is not None and done.offset >= 0 else earliest[tp].offset
+        positions[TP(tp.topic, tp.partition)] = position
         lag[TP(tp.topic, tp.partition)] = max(0, latest[tp].offset - position)
-    return lag
+    return positions, lag
 
 
 async def _kafka_reachable(bootstrap_servers: str) -> bool:

@@ -151,6 +151,12 @@ class WorkerSettings(BaseModel):
         default=60.0, gt=0, description="A worker silent this long loses its partitions to the others."
     )
     heartbeat_interval_seconds: float = Field(default=3.0, gt=0, description="Consumer group heartbeats.")
+    stall_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="A partition with lag whose committed offset has not moved this long is stalled: "
+        "/health then fails (unless the search engine is unreachable, which explains it).",
+    )
 
 
 class Settings(BaseSettings):

@@ -10,12 +10,15 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 
+from connectors.publisher import Publisher
+from connectors.synthetic import generate_posts
 from pipeline.metrics import reason_class
 from pipeline.worker_process import worker_log
 from tests.support import (
@@ -33,6 +36,7 @@ pytestmark = pytest.mark.stack
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "posts.jsonl"
 SEARCH = ("127.0.0.1", 9200)
+STALL_SECONDS = 4.0
 
 
 class TcpRelay:
@@ -101,7 +105,7 @@ def observed(
     path = isolated_config(tmp_path_factory.mktemp("observability"), partitions=3)
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     config["search"].update(url=f"http://127.0.0.1:{relay.port}", mode="opensearch")
-    config["worker"].update(log_format="json", lag_interval_seconds=1.0)
+    config["worker"].update(log_format="json", lag_interval_seconds=1.0, stall_seconds=STALL_SECONDS)
     path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     with running_pipeline(path) as probe:
         yield probe
@@ -162,13 +166,52 @@ def test_logs_are_json_lines(observed: PipelineProbe) -> None:
 
 def test_ready_fails_while_the_search_engine_is_unreachable(observed: PipelineProbe, relay: TcpRelay) -> None:
     port = port_of(observed)
+    wait_for(lambda: get(port, "/ready")[0] == 200, what="/ready 200 first")
     relay.stop()
     try:
         _, body = wait_for(
             lambda: (reply := get(port, "/ready"))[0] == 503 and reply, what="/ready 503 without search"
         )
         assert json.loads(body)["checks"] == {"assigned": True, "kafka": True, "search": False}
-        assert get(port, "/health")[0] == 200
+        _publish(observed, 30, seed=61)
+        time.sleep(STALL_SECONDS + 3)  # the mentions wait for the engine, longer than a stall takes
+        assert observed.accounting.counts(
+            observed.settings.topics.mentions, observed.settings.worker.app_id
+        ).lag
+        assert get(port, "/health") == (200, '{"status":"ok"}')  # explained by the engine: not a stall
     finally:
         relay.start()
     wait_for(lambda: get(port, "/ready")[0] == 200, what="/ready 200 again")
+    observed.wait_until_processed()
+
+
+def test_health_fails_while_a_partition_stalls_and_recovers_after(observed: PipelineProbe) -> None:
+    """The engine answers, but refuses every bulk request (429 from its in-flight request breaker): the
+    mentions wait with their offsets unmoved, which is a stall."""
+    port = port_of(observed)
+    breaker = "network.breaker.inflight_requests.limit"
+    observed.search.cluster.put_settings(transient={breaker: "1b"})
+    try:
+        _publish(observed, 30, seed=62)
+        _, body = wait_for(
+            lambda: (reply := get(port, "/health"))[0] == 503 and reply, timeout=60, what="/health 503"
+        )
+        answer = json.loads(body)
+        assert answer["status"] == "stalled"
+        mentions = observed.settings.topics.mentions
+        stalled = set(answer["partitions"])
+        assert {f"{mentions}[{partition}]" for partition in range(3)} <= stalled  # waiting to be indexed
+        assert all(name.startswith(mentions) for name in stalled)  # and their links facts, if any
+        assert value(scrape(port), "webcare_stalled_partitions") == len(answer["partitions"])
+        assert get(port, "/ready")[0] == 200  # reachable and assigned: only liveness says something is wrong
+    finally:
+        observed.search.cluster.put_settings(transient={breaker: None})
+    observed.wait_until_processed()
+    wait_for(lambda: get(port, "/health")[0] == 200, what="/health 200 again")
+    log = worker_log(name=observed.worker_name).read_text(encoding="utf-8")
+    assert f"stalled: {mentions}[" in log
+
+
+def _publish(probe: PipelineProbe, count: int, seed: int) -> None:
+    with Publisher(probe.settings.kafka.bootstrap_servers, probe.settings.topics.raw) as publisher:
+        publisher.publish(generate_posts(count, seed=seed))
