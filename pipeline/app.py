@@ -13,6 +13,9 @@ from pipeline.settings import Settings
 AGENT_MODULES = (enrich, index, alerts, route, links, discovery)
 
 
+CONSUMER_METADATA_MAX_AGE_MS = 30_000
+
+
 def create_app(settings: Settings) -> faust.App:
     """Build the worker's Faust app from settings, with every agent registered on it."""
     return create_context(settings).app
@@ -39,6 +42,10 @@ def create_context(settings: Settings) -> PipelineContext:
         # On a rebalance Faust drops the buffered events, which are never acknowledged, and would wait for
         # them forever; not waiting is safe: their offsets are not committed, so they are processed again.
         stream_wait_empty=False,
+        # A topic the worker creates at start can be missing from the first metadata the consumer gets;
+        # the consumer then ignores it until its next metadata refresh (5 minutes by default), and that
+        # topic's agent sits idle meanwhile. 30 s bounds the gap.
+        consumer_metadata_max_age_ms=CONSUMER_METADATA_MAX_AGE_MS,
         **faust_broker_options(settings.kafka),
     )
     context = PipelineContext(app, settings)
