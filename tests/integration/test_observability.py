@@ -193,21 +193,25 @@ def test_health_fails_while_a_partition_stalls_and_recovers_after(observed: Pipe
     observed.search.cluster.put_settings(transient={breaker: "1b"})
     try:
         _publish(observed, 30, seed=62)
-        _, body = wait_for(
-            lambda: (reply := get(port, "/health"))[0] == 503 and reply, timeout=60, what="/health 503"
-        )
-        answer = json.loads(body)
-        assert answer["status"] == "stalled"
         mentions = observed.settings.topics.mentions
+        waiting = {f"{mentions}[{partition}]" for partition in range(3)}  # to be indexed
+
+        def mentions_stalled() -> dict | None:
+            status, body = get(port, "/health")
+            answer = json.loads(body)
+            return answer if status == 503 and waiting <= set(answer.get("partitions", [])) else None
+
+        answer = wait_for(mentions_stalled, timeout=60, what="/health 503 naming the mentions partitions")
+        assert answer["status"] == "stalled"
+        # Link facts and term suggestions, written to the engine too, may stall as well, each once it has
+        # waited long enough: the count only grows while the breaker holds.
         stalled = set(answer["partitions"])
-        assert {f"{mentions}[{partition}]" for partition in range(3)} <= stalled  # waiting to be indexed
-        assert all(name.startswith(mentions) for name in stalled)  # and their links facts, if any
-        assert value(scrape(port), "webcare_stalled_partitions") == len(answer["partitions"])
+        assert value(scrape(port), "webcare_stalled_partitions") >= len(stalled)
         assert get(port, "/ready")[0] == 200  # reachable and assigned: only liveness says something is wrong
     finally:
         observed.search.cluster.put_settings(transient={breaker: None})
     observed.wait_until_processed()
-    wait_for(lambda: get(port, "/health")[0] == 200, what="/health 200 again")
+    wait_for(lambda: get(port, "/health")[0] == 200, timeout=180, what="/health 200 again")  # backoffs end
     log = worker_log(name=observed.worker_name).read_text(encoding="utf-8")
     assert f"stalled: {mentions}[" in log
 
