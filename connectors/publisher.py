@@ -54,6 +54,7 @@ class Publisher:
             client_id="webcare-publisher",
             **producer_options,
         )
+        self._max_value_bytes = self._producer.config["max_request_size"] - _ENVELOPE_BYTES
 
     def publish(
         self,
@@ -88,9 +89,8 @@ class Publisher:
         return future
 
     def _send(self, key: bytes | None, value: bytes, headers: list[tuple[str, bytes]]) -> Ack:
-        limit = self._producer.config["max_request_size"] - _ENVELOPE_BYTES
-        if len(value) > limit:
-            value, headers = _oversized(value, headers, limit)
+        if len(value) > self._max_value_bytes:
+            value, headers = _oversized(value, headers, self._max_value_bytes)
         future = self._producer.send(self.topic, key=key, value=value, headers=headers)
         future.add_errback(self._failures.append)
         return future

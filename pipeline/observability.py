@@ -148,8 +148,9 @@ def _group_lag(state: _WorkerState, partitions: set[TP]) -> tuple[dict[TP, int],
     for tp in wanted:
         done = committed.get(tp)
         position = done.offset if done is not None and done.offset >= 0 else earliest[tp].offset
-        positions[TP(tp.topic, tp.partition)] = position
-        lag[TP(tp.topic, tp.partition)] = max(0, latest[tp].offset - position)
+        key = TP(tp.topic, tp.partition)
+        positions[key] = position
+        lag[key] = max(0, latest[tp].offset - position)
     return positions, lag
 
 
