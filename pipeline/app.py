@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import faust
 
-from pipeline import observability, producer_topics
+from pipeline import observability, producer_topics, rewind
 from pipeline.agents import alerts, discovery, enrich, index, links, route
 from pipeline.context import PipelineContext
 from pipeline.kafka_security import faust_broker_options
@@ -52,5 +52,6 @@ def create_context(settings: Settings) -> PipelineContext:
     for module in AGENT_MODULES:
         module.register(context)
     observability.register(context)
+    rewind.register(context)
     producer_topics.register(context)
     return context

@@ -50,6 +50,11 @@ STALLED_PARTITIONS = Gauge(
     "webcare_stalled_partitions",
     "Assigned partitions with lag whose committed offset has not moved for worker.stall_seconds.",
 )
+PARTITION_REWINDS = Counter(
+    "webcare_partition_rewinds",
+    "Times a partition was read again from its committed offset because Faust lost messages it had read.",
+    ["topic"],
+)
 ALERTS_SENT = Counter("webcare_alerts_sent", "Alerts delivered, by notifier channel.", ["channel"])
 
 REASON_CLASSES = (

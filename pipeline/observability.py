@@ -26,6 +26,7 @@ from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
 
 from pipeline import metrics
+from pipeline.consumer_state import describe_partition
 from pipeline.context import PipelineContext
 from pipeline.kafka_security import kafka_admin
 from pipeline.settings import Settings
@@ -101,8 +102,9 @@ def register(context: PipelineContext) -> None:
             stalled = []  # the index agent waits for the search engine: explained, and /ready says so
         for tp in set(stalled) - set(state.stalled):
             log.error(
-                "stalled: %s[%d] has %d messages to do and its committed offset has not moved for %.0fs",
+                "stalled: %s[%d] has %d messages to do and its committed offset has not moved for %.0fs; %s",
                 tp.topic, tp.partition, state.lag[tp], settings.worker.stall_seconds,
+                describe_partition(app, tp),
             )  # fmt: skip
         state.stalled = sorted(stalled)
         metrics.STALLED_PARTITIONS.set(len(stalled))

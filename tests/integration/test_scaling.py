@@ -19,9 +19,7 @@ PARTITIONS = 12
 POSTS = 3_000
 
 
-def test_two_workers_share_12_partitions_and_account_for_every_post(
-    real_stack: None, tmp_path: Path
-) -> None:
+def test_two_workers_share_12_partitions_and_account_for_every_post(real_stack: None, tmp_path: Path) -> None:
     config = isolated_config(tmp_path, partitions=PARTITIONS)
     with running_pipeline(config) as probe, extra_worker(config, free_port()) as second_port:
         settings = probe.settings

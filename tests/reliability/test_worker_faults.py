@@ -46,7 +46,11 @@ def test_a_worker_killed_mid_batch_loses_nothing(pipeline: Pipeline) -> None:
     assert report.mentions_messages > len(posts), "the kill should have hit uncommitted work"
 
 
-SHARED = {"worker": {"batch_size": 500, **FAST_REBALANCE}, "alerts": {"enabled": False}}
+# A stall is logged (with the consumer's view of the partition) after 20 s, long before the test gives up.
+SHARED = {
+    "worker": {"batch_size": 500, "stall_seconds": 20, "lag_interval_seconds": 2, **FAST_REBALANCE},
+    "alerts": {"enabled": False},
+}
 
 
 # The takeover waits for a consumer-group rebalance, whose timing varies on a busy machine: it runs again

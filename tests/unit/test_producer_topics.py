@@ -11,6 +11,7 @@ from tests.support import SAMPLE_CONFIG
 
 def test_written_topics_hold_the_pipeline_topics_the_internal_ones_and_the_changelogs() -> None:
     settings = load_settings(SAMPLE_CONFIG)
+    settings.search.mode = "opensearch"  # a unit test: 'auto' would ask the search engine which it is
     context = create_context(settings)
     topics = written_topics(context)
     topic_settings = settings.topics
