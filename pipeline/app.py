@@ -48,10 +48,10 @@ def create_context(settings: Settings) -> PipelineContext:
         consumer_metadata_max_age_ms=CONSUMER_METADATA_MAX_AGE_MS,
         **faust_broker_options(settings.kafka),
     )
+    rewind.commit_no_lost_head(app)
     context = PipelineContext(app, settings)
     for module in AGENT_MODULES:
         module.register(context)
     observability.register(context)
-    rewind.register(context)
     producer_topics.register(context)
     return context

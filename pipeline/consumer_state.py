@@ -10,7 +10,7 @@ guards every read, so it can never fail the caller.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,36 +20,52 @@ from faust.types import TP
 
 @dataclass(frozen=True)
 class PartitionView:
-    """Faust's bookkeeping of one partition: what it committed, read, saw acknowledged and still holds."""
+    """What one partition's messages have become, as this worker's consumers know it.
+
+    ``committed`` is the next offset to commit, ``position`` the next one aiokafka hands to Faust (every
+    offset below it was handed over), ``lowest_acked`` the lowest acknowledged offset Faust has not
+    committed yet, and ``lowest_held`` the lowest offset of a message an agent still has.
+    """
 
     committed: int | None
-    read: int | None
+    position: int | None
     lowest_acked: int | None
-    held: tuple[int, ...]
+    lowest_held: int | None
 
 
-def partition_view(app: faust.App, tp: TP) -> PartitionView:
-    """``tp`` as Faust's consumer sees it; ``held`` are the offsets of messages an agent still has (taken
-    and not acknowledged, or waiting in a stream buffer)."""
+def partition_views(app: faust.App, kafka_committed: Mapping[TP, int]) -> dict[TP, PartitionView]:
+    """A view of each partition in ``kafka_committed`` (the group's committed offsets as Kafka has them).
+
+    Faust's own committed offset is used when it has one: it can be ahead of a reading taken a moment ago.
+    A message is held while it waits in a stream buffer or was taken and not acknowledged.
+    """
     consumer = _faust_consumer(app)
-    acked = consumer._acked.get(tp)
-    return PartitionView(
-        committed=consumer._committed_offset.get(tp),
-        read=consumer._read_offset.get(tp),
-        lowest_acked=min(acked) if acked else None,
-        held=tuple(_held_offsets(app, tp)),
-    )
+    lowest_held = _lowest_held_offsets(app)
+    views = {}
+    for tp, committed in kafka_committed.items():
+        acked = consumer._acked.get(tp)
+        state = _partition_state(app, tp)
+        faust_committed = consumer._committed_offset.get(tp)
+        views[tp] = PartitionView(
+            committed=faust_committed if faust_committed is not None else committed,
+            position=state.position if state is not None and state.has_valid_position else None,
+            lowest_acked=min(acked) if acked else None,
+            lowest_held=lowest_held.get(tp),
+        )
+    return views
 
 
-def _held_offsets(app: faust.App, tp: TP) -> Iterator[int]:
-    for message in list(_faust_consumer(app)._unacked_messages):
-        if message.tp == tp:
-            yield message.offset
-    for channel in app.topics._tp_index.get(tp, ()):
-        for event in list(channel.queue._queue):
-            message = getattr(event, "message", None)
-            if message is not None and message.tp == tp:
-                yield message.offset
+def _lowest_held_offsets(app: faust.App) -> dict[TP, int]:
+    lowest: dict[TP, int] = {}
+    messages = list(_faust_consumer(app)._unacked_messages)
+    channels = {id(channel): channel for each in list(app.topics._tp_index.values()) for channel in each}
+    for channel in channels.values():
+        messages.extend(event.message for event in list(channel.queue._queue) if hasattr(event, "message"))
+    for message in messages:
+        tp = message.tp
+        if tp not in lowest or message.offset < lowest[tp]:
+            lowest[tp] = message.offset
+    return lowest
 
 
 def describe_partition(app: faust.App, tp: TP) -> str:

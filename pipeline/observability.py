@@ -25,7 +25,7 @@ from faust.types import TP
 from kafka import KafkaAdminClient, TopicPartition
 from kafka.admin import OffsetSpec
 
-from pipeline import metrics
+from pipeline import metrics, rewind
 from pipeline.consumer_state import describe_partition
 from pipeline.context import PipelineContext
 from pipeline.kafka_security import kafka_admin
@@ -55,6 +55,7 @@ def register(context: PipelineContext) -> None:
     app, settings = context.app, context.settings
     state = _WorkerState(settings)
     watch: StallWatch[TP] = StallWatch(settings.worker.stall_seconds)
+    rewinds: rewind.RewindWatch[TP] = rewind.RewindWatch()
 
     @app.on_partitions_assigned.connect
     async def note_assignment(sender: faust.App, assigned: set[TP], **kwargs: object) -> None:
@@ -97,6 +98,7 @@ def register(context: PipelineContext) -> None:
         except Exception as error:  # the gauge keeps its last value; the next tick tries again
             log.warning("consumer lag: could not read offsets: %r", error)
             return
+        await rewind.repair(app, rewinds, committed)
         stalled = watch.update(committed, state.lag, loop.time())
         if stalled and not await _search_reachable(state):
             stalled = []  # the index agent waits for the search engine: explained, and /ready says so

@@ -1,16 +1,18 @@
-"""Reading a partition again when Faust lost messages it had read, instead of stalling on them forever.
+"""Reading a partition again when Faust lost messages it had fetched, instead of stalling on them forever.
 
-Faust commits a partition only up to its first offset that is not acknowledged. A rebalance can make it
-drop messages it has already read without acknowledging them: it resumes the stream partitions while it
-seeks them to their committed offsets, and what it reads in between is either cleared from the stream
-buffers or skipped as "already read" once the seek lands. No agent will ever acknowledge those offsets,
-so the partition's commit waits forever. The worker still looks healthy, but the partition's lag only grows
-(seen in the takeover fault test: committed offset 11, offsets 13 onwards acknowledged, 11 and 12 gone).
+Faust commits a partition only up to its first offset that is not acknowledged. Around a rebalance it can
+lose messages that aiokafka already handed to it: it resumes the stream partitions while it still seeks
+them to their committed offsets, and what it fetches in between is cleared from the stream buffers,
+skipped as "already read" once the seek lands, or dropped with a fetched batch. No agent will ever
+acknowledge those offsets, so the partition's commit waits forever: the worker looks healthy, but the
+partition's lag only grows. Seen in the takeover fault test, in two forms: committed offset 11 with
+offsets 13 onwards acknowledged (11 and 12 gone), and a partition whose every message was fetched while
+none was ever delivered to an agent.
 
-The worker checks every few seconds for offsets that were read but are neither acknowledged nor held by
-any agent (in a stream buffer, or being processed). Seen twice in a row, the partition is sought back to
-its committed offset: the lost messages are read and processed again (at-least-once, like after a crash;
-every sink is idempotent), and the commit moves on.
+The worker's lag timer therefore looks for offsets from the committed one on that aiokafka handed over
+but that no agent acknowledged or holds (in a stream buffer, or taken and not acknowledged). Seen twice
+in a row, unchanged, the partition is sought back to its committed offset: the lost messages are read
+and processed again (at-least-once, like after a crash; every sink is idempotent), and the commit moves on.
 """
 
 from __future__ import annotations
@@ -23,29 +25,23 @@ import faust
 from faust.types import TP
 
 from pipeline import metrics
-from pipeline.consumer_state import PartitionView, partition_view
-from pipeline.context import PipelineContext
+from pipeline.consumer_state import PartitionView, partition_views
 
 log = logging.getLogger(__name__)
-
-CHECK_SECONDS = 5.0
 
 Partition = TypeVar("Partition")
 
 
 def lost_offsets(view: PartitionView) -> range:
-    """The offsets of ``view`` that were read, but that no agent acknowledged or holds (empty if none).
+    """The offsets of ``view`` that were handed to Faust but that no agent acknowledged or holds.
 
-    They start at the committed offset (the next one Faust must see acknowledged) and end before the
-    lowest acknowledged offset (or after the last read one); one held by an agent means they are not lost.
+    They run from the committed offset (the next one Faust must see acknowledged) up to the first offset
+    that is acknowledged, held, or not handed over yet; empty when there are none.
     """
-    if view.committed is None or view.read is None or view.read < view.committed:
+    if view.committed is None or view.position is None:
         return range(0)
-    end = view.read + 1 if view.lowest_acked is None else min(view.lowest_acked, view.read + 1)
-    lost = range(view.committed, end)
-    if any(offset in lost for offset in view.held):
-        return range(0)
-    return lost
+    ends = (view.position, view.lowest_acked, view.lowest_held)
+    return range(view.committed, max(view.committed, min(end for end in ends if end is not None)))
 
 
 class RewindWatch(Generic[Partition]):
@@ -61,31 +57,35 @@ class RewindWatch(Generic[Partition]):
         return confirmed
 
 
-def register(context: PipelineContext) -> None:
-    """Add the timer that finds partitions with lost offsets and reads them again."""
-    app = context.app
-    watch: RewindWatch[TP] = RewindWatch()
-
-    @app.timer(interval=CHECK_SECONDS)
-    async def rewind_lost_offsets() -> None:
-        if app.rebalancing or app.in_recovery or not app.consumer.flow_active:
-            watch.confirm({})
-            return
-        readings = {tp: lost_offsets(partition_view(app, tp)) for tp in _acknowledged_partitions(app)}
-        for tp, lost in watch.confirm(readings).items():
-            await _read_again(app, tp, lost)
-
-
-def _acknowledged_partitions(app: faust.App) -> list[TP]:
-    """This worker's partitions whose offsets Faust commits as agents acknowledge their messages."""
+async def repair(app: faust.App, watch: RewindWatch[TP], kafka_committed: Mapping[TP, int]) -> None:
+    """Check the partitions in ``kafka_committed`` (the group's committed offsets, just read from Kafka)
+    for lost offsets and read again those lost at this check and the one before."""
+    if not _settled(app):
+        watch.confirm({})
+        return
     acking = app.topics.acking_topics
-    return sorted(tp for tp in app.consumer.assignment() if tp.topic in acking)
+    tracked = {tp: committed for tp, committed in kafka_committed.items() if tp.topic in acking}
+    readings = {tp: lost_offsets(view) for tp, view in partition_views(app, tracked).items()}
+    for tp, lost in watch.confirm(readings).items():
+        await _read_again(app, tp, lost)
+
+
+def _settled(app: faust.App) -> bool:
+    """Not rebalancing or recovering, the flow running, and the drainer not held up by a full producer
+    buffer (it may then hold fetched messages that it has not delivered yet)."""
+    buffer = app.producer.buffer
+    return (
+        not app.rebalancing
+        and not app.in_recovery
+        and app.consumer.flow_active
+        and buffer.size <= buffer.max_messages
+    )
 
 
 async def _read_again(app: faust.App, tp: TP, lost: range) -> None:
     log.warning(
-        "%s[%d]: offsets %d-%d were read but no agent holds or acknowledged them, so the partition's commit "
-        "would wait for them forever (a Faust rebalance race); reading it again from offset %d",
+        "%s[%d]: offsets %d-%d were fetched but no agent holds or acknowledged them, so the partition's "
+        "commit would wait for them forever (a Faust rebalance race); reading it again from offset %d",
         tp.topic, tp.partition, lost.start, lost.stop - 1, lost.start,
     )  # fmt: skip
     consumer = app.consumer
@@ -93,3 +93,24 @@ async def _read_again(app: faust.App, tp: TP, lost: range) -> None:
     # The seek also resets Faust's read offset; set it here again, after any record drained meanwhile.
     consumer._read_offset[tp] = lost.start or None
     metrics.PARTITION_REWINDS.labels(topic=tp.topic).inc()
+
+
+def commit_no_lost_head(app: faust.App) -> None:
+    """Make ``app``'s consumer refuse to commit past an unacknowledged offset at the head of a partition.
+
+    Faust's consumer commits past the committed offset itself when it was never acknowledged but the next
+    one was (its check lets a gap of one through), which would lose that message without a trace. With
+    this, such a partition waits instead, and :func:`repair` reads the message again. The topics hold no
+    transaction markers (the pipeline does not use Kafka transactions), so every offset is a message.
+    """
+    base: type = app.transport.Consumer
+
+    class NoLostHeadConsumer(base):  # type: ignore[misc, valid-type]
+        def _new_offset(self, tp: TP) -> int | None:
+            acked = self._acked[tp]
+            committed = self._committed_offset[tp]
+            if acked and committed is not None and min(acked) > committed:
+                return None
+            return super()._new_offset(tp)
+
+    app.transport.Consumer = NoLostHeadConsumer
