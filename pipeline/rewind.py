@@ -98,14 +98,32 @@ async def _read_again(app: faust.App, tp: TP, lost: range) -> None:
 def commit_no_lost_head(app: faust.App) -> None:
     """Make ``app``'s consumer refuse to commit past an unacknowledged offset at the head of a partition.
 
-    Faust's consumer commits past the committed offset itself when it was never acknowledged but the next
-    one was (its check lets a gap of one through), which would lose that message without a trace. With
-    this, such a partition waits instead, and :func:`repair` reads the message again. The topics hold no
-    transaction markers (the pipeline does not use Kafka transactions), so every offset is a message.
+    Faust's consumer lets a commit pass over the head of a partition in two cases, which loses those
+    messages without a trace: a single unacknowledged offset at the head (its check lets a gap of one
+    through), and any number of them when the partition has no committed offset yet (it then knows no
+    head; it also forgets a committed offset of 0). With this, such a partition waits instead and
+    :func:`repair` reads the messages again: the consumer takes the partition's earliest offset as the head
+    of a partition without a commit, and commits nothing while the head is not acknowledged. The topics hold
+    no transaction markers (the pipeline does not use Kafka transactions), so every offset is a message.
     """
     base: type = app.transport.Consumer
 
     class NoLostHeadConsumer(base):  # type: ignore[misc, valid-type]
+        async def perform_seek(self) -> None:
+            await super().perform_seek()
+            acking, committed = self.app.topics.acking_topics, self._committed_offset
+            headless = [tp for tp in self.assignment() if tp.topic in acking and committed.get(tp) is None]
+            if not headless:
+                return
+            try:
+                earliest = await self.earliest_offsets(*headless)
+            except Exception as error:  # the partitions keep Faust's own (weaker) check until the next seek
+                log.warning("could not read the earliest offsets of %d partitions: %r", len(headless), error)
+                return
+            for tp, offset in earliest.items():
+                if self._committed_offset.get(tp) is None:
+                    self._committed_offset[tp] = offset
+
         def _new_offset(self, tp: TP) -> int | None:
             acked = self._acked[tp]
             committed = self._committed_offset[tp]
