@@ -1,11 +1,11 @@
-"""What a worker's consumer knows about one partition: the facts needed to tell why it is not served.
+"""What a worker's Faust and aiokafka consumers know about its partitions.
 
-When a partition stalls (``pipeline.stalls``) the worker logs this next to the ERROR line. A stalled
-partition can be out of Faust's active set (fetching paused for a full stream buffer and never resumed),
-paused in aiokafka, holding fetched records that no one drains, or have messages delivered to an agent
-that never acknowledges them. The description names each of those so the cause can be read from one log
-line. It reads private attributes of Faust and aiokafka on purpose (there is no public API for this) and
-guards every read, so it can never fail the caller.
+Two uses. :func:`partition_views` tells which offsets were handed to Faust but reached no agent
+(``pipeline.rewind`` reads those again). :func:`describe_partition` is logged next to a stall's ERROR line:
+a stalled partition can be out of Faust's active set (fetching paused for a full stream buffer and never
+resumed), paused in aiokafka, holding fetched records that no one drains, or have messages an agent never
+acknowledges, and the description names each of those. Both read private attributes of Faust and aiokafka
+on purpose (there is no public API for this); the callers guard against their absence.
 """
 
 from __future__ import annotations

@@ -65,7 +65,12 @@ async def repair(app: faust.App, watch: RewindWatch[TP], kafka_committed: Mappin
         return
     acking = app.topics.acking_topics
     tracked = {tp: committed for tp, committed in kafka_committed.items() if tp.topic in acking}
-    readings = {tp: lost_offsets(view) for tp, view in partition_views(app, tracked).items()}
+    try:
+        views = partition_views(app, tracked)
+    except Exception as error:  # Faust's or aiokafka's internals changed: the stall watch still reports
+        log.warning("lost offsets: could not read the consumer's state: %r", error)
+        return
+    readings = {tp: lost_offsets(view) for tp, view in views.items()}
     for tp, lost in watch.confirm(readings).items():
         await _read_again(app, tp, lost)
 
