@@ -124,7 +124,9 @@ class _BatchWalk:
     MIN_TEXTS_IN_STEP = 8
 
     def __init__(self, identifier: LanguageIdentifier) -> None:
-        self._next = np.asarray(identifier.tk_nextmove, dtype=np.int32)
+        # A view of py3langid's own transition table (an ``array.array``), not a 40 MB copy.
+        nextmove = identifier.tk_nextmove
+        self._next = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
         self._rowbase = np.asarray(identifier._rowbase, dtype=np.int64)
         self._output = np.asarray(identifier.tk_output, dtype=np.int64)
         self._feature_count = int(self._output.max()) + 1
