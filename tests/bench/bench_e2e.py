@@ -22,6 +22,7 @@ from tqdm import tqdm
 
 from connectors.publisher import Publisher
 from connectors.synthetic import generate_posts
+from tests.bench import exit_on_sigterm
 from tests.support import PipelineProbe, isolated_config, local_stack, running_pipeline
 
 POLL_SECONDS = 0.2
@@ -119,6 +120,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--partitions", type=int, default=6)
     arguments = parser.parse_args()
+    exit_on_sigterm()
     result = run(arguments.posts, arguments.partitions)
     RESULTS_DIR.mkdir(exist_ok=True)
     out = RESULTS_DIR / f"e2e-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"

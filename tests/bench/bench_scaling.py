@@ -22,6 +22,7 @@ from pathlib import Path
 from connectors.publisher import Publisher
 from connectors.synthetic import generate_posts
 from pipeline.audit import run_audit
+from tests.bench import exit_on_sigterm
 from tests.support import (
     extra_worker,
     free_port,
@@ -103,6 +104,7 @@ def main() -> None:
         "--rounds", type=int, default=3, help="runs of each worker count, alternating; the median counts"
     )
     arguments = parser.parse_args()
+    exit_on_sigterm()
     posts = list(generate_posts(arguments.posts, seed=2026))
     runs = []
     with local_stack():

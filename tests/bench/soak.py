@@ -23,6 +23,7 @@ from connectors.publisher import Publisher
 from connectors.synthetic import malformed_lines
 from pipeline import stack
 from pipeline.accounting import KafkaAccounting
+from tests.bench import exit_on_sigterm
 from tests.reliability.harness import (
     STACK_DIR,
     Pipeline,
@@ -153,6 +154,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=15.0, help="how long to publish")
     parser.add_argument("--every", type=float, default=10.0, help="seconds between samples")
     args = parser.parse_args()
+    exit_on_sigterm()
     started = start_isolated_stack()
     try:
         with tempfile.TemporaryDirectory(prefix="webcare-soak-") as directory:
