@@ -61,30 +61,39 @@ class KafkaAccounting:
         messages = sum(latest[p] - earliest[p] for p in partitions)
         if group is None:
             return TopicCounts(messages, 0)
-        return TopicCounts(messages, sum(self._lag(partitions, group, earliest, latest).values()))
+        _, lag = self._group_progress(partitions, group, earliest, latest)
+        return TopicCounts(messages, sum(lag.values()))
 
     def partition_lag(self, topic: str, group: str) -> dict[int, int]:
         """``group``'s lag on each partition of ``topic``."""
-        partitions = self._partitions(topic)
-        earliest = self._offsets(partitions, OffsetSpec.EARLIEST)
-        latest = self._offsets(partitions, OffsetSpec.LATEST)
-        lag = self._lag(partitions, group, earliest, latest)
+        _, lag = self.group_progress(self._partitions(topic), group)
         return {partition.partition: behind for partition, behind in lag.items()}
 
-    def _lag(
+    def group_progress(
+        self, partitions: list[TopicPartition], group: str
+    ) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:
+        """``group``'s position on each partition (its committed offset, or the earliest offset when it
+        committed none) and its lag there (the end offset minus that position)."""
+        earliest = self._offsets(partitions, OffsetSpec.EARLIEST)
+        latest = self._offsets(partitions, OffsetSpec.LATEST)
+        return self._group_progress(partitions, group, earliest, latest)
+
+    def _group_progress(
         self,
         partitions: list[TopicPartition],
         group: str,
         earliest: dict[TopicPartition, int],
         latest: dict[TopicPartition, int],
-    ) -> dict[TopicPartition, int]:
+    ) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:
         committed = self._admin.list_group_offsets({group: partitions}).get(group, {})
-        lag = {}
+        positions, lag = {}, {}
         for partition in partitions:
             done = committed.get(partition)
-            position = done.offset if done is not None and done.offset >= 0 else earliest[partition]
-            lag[partition] = latest[partition] - position
-        return lag
+            positions[partition] = (
+                done.offset if done is not None and done.offset >= 0 else earliest[partition]
+            )
+            lag[partition] = max(0, latest[partition] - positions[partition])
+        return positions, lag
 
     def assignments(self, group: str) -> dict[str, dict[str, list[int]]]:
         """Each member of ``group`` (by member id) with the partitions it holds, per topic."""

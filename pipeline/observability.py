@@ -22,13 +22,13 @@ from typing import Any
 import faust
 from faust import web
 from faust.types import TP
-from kafka import KafkaAdminClient, TopicPartition
-from kafka.admin import OffsetSpec
+from kafka import TopicPartition
 
 from pipeline import metrics, rewind
+from pipeline.accounting import KafkaAccounting
 from pipeline.consumer_state import describe_partition
 from pipeline.context import PipelineContext
-from pipeline.kafka_security import kafka_admin
+from pipeline.kafka_security import kafka_accounting
 from pipeline.settings import Settings
 from pipeline.stalls import StallWatch
 from sinks.search_client import async_client, resolve_engine
@@ -45,7 +45,7 @@ class _WorkerState:
     settings: Settings
     assigned_once: bool = False
     search: Any = None
-    admin: KafkaAdminClient | None = None
+    accounting: KafkaAccounting | None = None
     lag: dict[TP, int] = field(default_factory=dict)
     stalled: list[TP] = field(default_factory=list)
 
@@ -115,8 +115,8 @@ def register(context: PipelineContext) -> None:
     async def close_clients(sender: faust.App, **kwargs: object) -> None:
         if state.search is not None:
             await state.search.close()
-        if state.admin is not None:
-            state.admin.close()
+        if state.accounting is not None:
+            state.accounting.close()
 
 
 def _input_partitions(app: faust.App) -> set[TP]:
@@ -138,24 +138,14 @@ def _update_partition_gauges(app: faust.App, partitions: set[TP], lag: Mapping[T
 
 
 def _group_lag(state: _WorkerState, partitions: set[TP]) -> tuple[dict[TP, int], dict[TP, int]]:
-    """The group's position (committed offset, or the earliest offset if none) and lag (end offset minus
-    position) per partition; blocking."""
-    if state.admin is None:
-        state.admin = kafka_admin(state.settings.kafka, "webcare-worker-lag")
-    group = state.settings.worker.app_id
+    """The group's position (committed offset, or the earliest offset if none) and lag per partition;
+    blocking."""
+    if state.accounting is None:
+        state.accounting = kafka_accounting(state.settings.kafka)
     wanted = [TopicPartition(tp.topic, tp.partition) for tp in partitions]
-    latest = state.admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in wanted})
-    earliest = state.admin.list_partition_offsets({tp: OffsetSpec.EARLIEST for tp in wanted})
-    committed = state.admin.list_group_offsets({group: wanted}).get(group, {})
-    positions: dict[TP, int] = {}
-    lag: dict[TP, int] = {}
-    for tp in wanted:
-        done = committed.get(tp)
-        position = done.offset if done is not None and done.offset >= 0 else earliest[tp].offset
-        key = TP(tp.topic, tp.partition)
-        positions[key] = position
-        lag[key] = max(0, latest[tp].offset - position)
-    return positions, lag
+    positions, lag = state.accounting.group_progress(wanted, state.settings.worker.app_id)
+    as_faust = {tp: TP(tp.topic, tp.partition) for tp in wanted}
+    return {as_faust[tp]: at for tp, at in positions.items()}, {as_faust[tp]: n for tp, n in lag.items()}
 
 
 async def _kafka_reachable(bootstrap_servers: str) -> bool:
