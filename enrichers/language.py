@@ -90,7 +90,7 @@ class LanguageDetector:
 
         The same naive-Bayes computation as ``LanguageIdentifier._decide`` (byte features from its DFA,
         log1p counts times the feature table, scaled by 1/sqrt(bytes), softmax), but the DFA steps all texts
-        together (``_feature_counts``) and the table rows are gathered and summed once for the batch.
+        together (``_BatchWalk.feature_counts``) and the table rows are gathered and summed once a batch.
         """
         model = self._identifier
         encoded = [_utf8(text) for text in texts]

@@ -52,7 +52,7 @@ STALLED_PARTITIONS = Gauge(
 )
 PARTITION_REWINDS = Counter(
     "webcare_partition_rewinds",
-    "Times a partition was read again from its committed offset because Faust lost messages it had read.",
+    "Times a partition was read again from its committed offset because Faust lost messages it fetched.",
     ["topic"],
 )
 ALERTS_SENT = Counter("webcare_alerts_sent", "Alerts delivered, by notifier channel.", ["channel"])

@@ -126,8 +126,8 @@ def commit_no_lost_head(app: faust.App) -> None:
                 log.warning("could not read the earliest offsets of %d partitions: %r", len(headless), error)
                 return
             for tp, offset in earliest.items():
-                if self._committed_offset.get(tp) is None:
-                    self._committed_offset[tp] = offset
+                if committed.get(tp) is None:
+                    committed[tp] = offset
 
         def _new_offset(self, tp: TP) -> int | None:
             acked = self._acked[tp]
