@@ -36,18 +36,21 @@ class PartitionView:
 def partition_views(app: faust.App, kafka_committed: Mapping[TP, int]) -> dict[TP, PartitionView]:
     """A view of each partition in ``kafka_committed`` (the group's committed offsets as Kafka has them).
 
-    Faust's own committed offset is used when it has one: it can be ahead of a reading taken a moment ago.
-    A message is held while it waits in a stream buffer or was taken and not acknowledged.
+    Faust's own committed offset is used when it has one: it can be ahead of a reading taken a moment ago,
+    and a commit under way counts as landed. A message is held while the drainer is still delivering its
+    fetched batch, while it waits in a stream buffer, or when it was taken and not acknowledged.
     """
     consumer = _faust_consumer(app)
     lowest_held = _lowest_held_offsets(app)
+    in_commit = getattr(consumer, "offsets_in_commit", {})
     views = {}
     for tp, committed in kafka_committed.items():
         acked = consumer._acked.get(tp)
         state = _partition_state(app, tp)
         faust_committed = consumer._committed_offset.get(tp)
+        known = [offset for offset in (faust_committed, in_commit.get(tp)) if offset is not None]
         views[tp] = PartitionView(
-            committed=faust_committed if faust_committed is not None else committed,
+            committed=max(known) if known else committed,
             position=state.position if state is not None and state.has_valid_position else None,
             lowest_acked=min(acked) if acked else None,
             lowest_held=lowest_held.get(tp),
@@ -56,8 +59,9 @@ def partition_views(app: faust.App, kafka_committed: Mapping[TP, int]) -> dict[T
 
 
 def _lowest_held_offsets(app: faust.App) -> dict[TP, int]:
-    lowest: dict[TP, int] = {}
-    messages = list(_faust_consumer(app)._unacked_messages)
+    consumer = _faust_consumer(app)
+    lowest: dict[TP, int] = dict(getattr(consumer, "offsets_in_passage", {}))
+    messages = list(consumer._unacked_messages)
     channels = {id(channel): channel for each in list(app.topics._tp_index.values()) for channel in each}
     for channel in channels.values():
         messages.extend(event.message for event in list(channel.queue._queue) if hasattr(event, "message"))

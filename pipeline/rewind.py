@@ -10,22 +10,24 @@ offsets 13 onwards acknowledged (11 and 12 gone), and a partition whose every me
 none was ever delivered to an agent.
 
 The worker's lag timer therefore looks for offsets from the committed one on that aiokafka handed over
-but that no agent acknowledged or holds (in a stream buffer, or taken and not acknowledged). Seen twice
-in a row, unchanged, the partition is sought back to its committed offset: the lost messages are read
-and processed again (at-least-once, like after a crash; every sink is idempotent), and the commit moves on.
+but that no agent acknowledged or holds (in the fetched batch being delivered, in a stream buffer, or
+taken and not acknowledged), counting a commit under way as landed. Seen twice in a row, unchanged, the
+partition is sought back to its committed offset and read again from there: the lost messages are
+processed again (at-least-once, like after a crash; every sink is idempotent), the messages after them
+that were acknowledged meanwhile are passed over without reaching an agent, and the commit moves on.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any, Generic, TypeVar
 
 import faust
 from faust.types import TP
 
 from pipeline import metrics
-from pipeline.consumer_state import PartitionView, partition_views
+from pipeline.consumer_state import PartitionView, describe_partition, partition_views
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +92,8 @@ def _settled(app: faust.App) -> bool:
 async def _read_again(app: faust.App, tp: TP, lost: range) -> None:
     log.warning(
         "%s[%d]: offsets %d-%d were fetched but no agent holds or acknowledged them, so the partition's "
-        "commit would wait for them forever (a Faust rebalance race); reading it again from offset %d",
-        tp.topic, tp.partition, lost.start, lost.stop - 1, lost.start,
+        "commit would wait for them forever (a Faust rebalance race); reading it again from offset %d (%s)",
+        tp.topic, tp.partition, lost.start, lost.stop - 1, lost.start, describe_partition(app, tp),
     )  # fmt: skip
     consumer = app.consumer
     await consumer.seek_wait({tp: lost.start})
@@ -110,10 +112,54 @@ def commit_no_lost_head(app: faust.App) -> None:
     :func:`repair` reads the messages again: the consumer takes the partition's earliest offset as the head
     of a partition without a commit, and commits nothing while the head is not acknowledged. The topics hold
     no transaction markers (the pipeline does not use Kafka transactions), so every offset is a message.
+
+    The consumer also exposes what is under way, so that :func:`repair` takes neither a commit that has
+    not landed yet nor a fetched batch that the drainer is still delivering for lost offsets.
     """
     base: type = app.transport.Consumer
 
     class NoLostHeadConsumer(base):  # type: ignore[misc, valid-type]
+        #: Per partition, the offset a commit under way is writing: Faust drops the acknowledged offsets it
+        #: commits before the commit lands (which can take seconds: it flushes the producer first).
+        offsets_in_commit: dict[TP, int]
+        #: Per partition, the first offset of the fetched batch the drainer is still handing to the agents:
+        #: aiokafka's position is past the whole batch, but no agent has the rest of it yet.
+        offsets_in_passage: dict[TP, int]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.offsets_in_commit = {}
+            self.offsets_in_passage = {}
+
+        async def _commit_tps(self, tps: Iterable[TP], start_new_transaction: bool) -> bool:
+            try:
+                return await super()._commit_tps(tps, start_new_transaction)
+            finally:
+                self.offsets_in_commit = {}
+
+        def _filter_committable_offsets(self, tps: Iterable[TP]) -> dict[TP, int]:
+            offsets = super()._filter_committable_offsets(tps)
+            self.offsets_in_commit = dict(offsets)
+            return offsets
+
+        async def _wait_next_records(self, timeout: float) -> tuple[Any, Any]:
+            records, active_partitions = await super()._wait_next_records(timeout)
+            self.offsets_in_passage = {tp: batch[0].offset for tp, batch in (records or {}).items() if batch}
+            return records, active_partitions
+
+        async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
+            acked_index, read_offset = self._acked_index, self._read_offset
+            try:
+                async for tp, message in super().getmany(timeout):
+                    if message.offset in acked_index.get(tp, ()):
+                        # Read again after a rewind, but processed and acknowledged before it: pass it over
+                        # as the drainer would after delivering it, so that it reads no gap.
+                        read_offset[tp] = message.offset
+                        continue
+                    yield tp, message
+            finally:
+                self.offsets_in_passage = {}
+
         async def perform_seek(self) -> None:
             await super().perform_seek()
             acking, committed = self.app.topics.acking_topics, self._committed_offset
