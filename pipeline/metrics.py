@@ -50,6 +50,11 @@ STALLED_PARTITIONS = Gauge(
     "webcare_stalled_partitions",
     "Assigned partitions with lag whose committed offset has not moved for worker.stall_seconds.",
 )
+EXPIRED_OFFSETS = Counter(
+    "webcare_expired_offsets",
+    "Messages that the topic's retention deleted before the consumer group processed them.",
+    ["topic"],
+)
 PARTITION_REWINDS = Counter(
     "webcare_partition_rewinds",
     "Times a partition was read again from its committed offset because Faust lost messages it fetched.",

@@ -12,7 +12,8 @@ none was ever delivered to an agent.
 The worker's lag timer therefore looks for offsets from the committed one on that aiokafka handed over
 but that no agent acknowledged or holds (in the fetched batch being delivered, in a stream buffer, or
 taken and not acknowledged), counting a commit under way as landed. Seen twice in a row, unchanged, the
-partition is sought back to its committed offset and read again from there: the lost messages are
+partition is sought back to its committed offset and read again from there (or from the earliest offset
+still in the topic, when retention deleted the messages below it first): the lost messages are
 processed again (at-least-once, like after a crash; every sink is idempotent), the messages after them
 that were acknowledged meanwhile are passed over without reaching an agent, and the commit moves on.
 """
@@ -90,16 +91,40 @@ def _settled(app: faust.App) -> bool:
 
 
 async def _read_again(app: faust.App, tp: TP, lost: range) -> None:
+    consumer = app.consumer
+    try:
+        earliest = (await consumer.earliest_offsets(tp))[tp]
+    except Exception as error:  # the broker is away: the lost offsets are confirmed again and retried
+        log.warning("%s[%d]: could not read the earliest offset to read lost offsets again: %r", *tp, error)
+        return
+    if lost.start < earliest:
+        lost = _skip_expired(app, tp, lost, earliest)
+        if not lost:
+            return
     log.warning(
         "%s[%d]: offsets %d-%d were fetched but no agent holds or acknowledged them, so the partition's "
         "commit would wait for them forever (a Faust rebalance race); reading it again from offset %d (%s)",
         tp.topic, tp.partition, lost.start, lost.stop - 1, lost.start, describe_partition(app, tp),
     )  # fmt: skip
-    consumer = app.consumer
     await consumer.seek_wait({tp: lost.start})
     # The seek also resets Faust's read offset; set it here again, after any record drained meanwhile.
     consumer._read_offset[tp] = lost.start or None
     metrics.PARTITION_REWINDS.labels(topic=tp.topic).inc()
+
+
+def _skip_expired(app: faust.App, tp: TP, lost: range, earliest: int) -> range:
+    """Move the partition's committed offset up to ``earliest`` when the topic's retention deleted the
+    messages below it before they were processed (aiokafka then reads on from the earliest offset, and the
+    commit would wait for the deleted ones forever); return the lost offsets that are still there."""
+    expired = range(lost.start, earliest)
+    log.error(
+        "%s[%d]: offsets %d-%d were deleted from the topic (its retention) before this consumer group "
+        "processed them: those %d posts never reach the pipeline; going on from offset %d",
+        tp.topic, tp.partition, expired.start, expired.stop - 1, len(expired), earliest,
+    )  # fmt: skip
+    app.consumer._committed_offset[tp] = earliest
+    metrics.EXPIRED_OFFSETS.labels(topic=tp.topic).inc(len(expired))
+    return range(earliest, max(earliest, lost.stop))
 
 
 def commit_no_lost_head(app: faust.App) -> None:
