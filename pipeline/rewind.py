@@ -135,7 +135,8 @@ def commit_no_lost_head(app: faust.App) -> None:
     through), and any number of them when the partition has no committed offset yet (it then knows no
     head; it also forgets a committed offset of 0). With this, such a partition waits instead and
     :func:`repair` reads the messages again: the consumer takes the partition's earliest offset as the head
-    of a partition without a commit, and commits nothing while the head is not acknowledged. The topics hold
+    of a partition without a commit (and seeks it there, so that what the rebalance cleared is read again),
+    and commits nothing while the head is not acknowledged. The topics hold
     no transaction markers (the pipeline does not use Kafka transactions), so every offset is a message.
 
     The consumer also exposes what is under way, so that :func:`repair` takes neither a commit that has
@@ -196,9 +197,14 @@ def commit_no_lost_head(app: faust.App) -> None:
             except Exception as error:  # the partitions keep Faust's own (weaker) check until the next seek
                 log.warning("could not read the earliest offsets of %d partitions: %r", len(headless), error)
                 return
-            for tp, offset in earliest.items():
-                if committed.get(tp) is None:
-                    committed[tp] = offset
+            heads = {tp: offset for tp, offset in earliest.items() if committed.get(tp) is None}
+            committed.update(heads)
+            try:
+                # aiokafka's seek to the committed offsets leaves these where they were: what was fetched
+                # before the seek, and cleared from the stream buffers by the rebalance, is read again.
+                await self.seek_wait(heads)
+            except Exception as error:  # repair() reads them again later
+                log.warning("could not seek %d partitions to their earliest offsets: %r", len(heads), error)
 
         def _new_offset(self, tp: TP) -> int | None:
             acked = self._acked[tp]
