@@ -174,13 +174,15 @@ def commit_no_lost_head(app: faust.App) -> None:
             return records, active_partitions
 
         async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
-            acked_index, read_offset = self._acked_index, self._read_offset
+            acked_index, committed, read_offset = self._acked_index, self._committed_offset, self._read_offset
             try:
                 async for tp, message in super().getmany(timeout):
-                    if message.offset in acked_index.get(tp, ()):
-                        # Read again after a rewind, but processed and acknowledged before it: pass it over
-                        # as the drainer would after delivering it, so that it reads no gap.
-                        read_offset[tp] = message.offset
+                    offset = message.offset
+                    if offset in acked_index.get(tp, ()) or offset < (committed.get(tp) or 0):
+                        # Read again after a rewind, but acknowledged before it (and maybe committed since,
+                        # once the lost head was): pass it over as the drainer would after delivering it,
+                        # so that it reads no gap.
+                        read_offset[tp] = offset
                         continue
                     yield tp, message
             finally:

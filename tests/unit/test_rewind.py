@@ -157,6 +157,19 @@ def test_messages_read_again_that_were_acknowledged_before_the_rewind_reach_no_a
     assert consumer._read_offset[tp] == 35  # the drainer reads no gap after them
 
 
+def test_messages_read_again_that_were_committed_since_the_rewind_reach_no_agent() -> None:
+    # Seen in a CI run of the scaling test: the lost head offset 0 was processed again, and the commit up to
+    # 237 landed while the rest of the partition, read again, was still arriving (101 posts enriched twice).
+    tp = TP("webcare.raw", 7)
+    consumer = consumer_fetching(tp, range(234, 239))
+    consumer._committed_offset[tp] = 237
+
+    async def drain() -> list[int]:
+        return [message.offset async for _, message in consumer.getmany(1.0)]
+
+    assert asyncio.run(drain()) == [237, 238]
+
+
 def test_the_partition_view_counts_a_commit_under_way_as_landed_and_a_batch_in_passage_as_held(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
