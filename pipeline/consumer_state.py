@@ -58,17 +58,23 @@ def partition_views(app: faust.App, kafka_committed: Mapping[TP, int]) -> dict[T
     return views
 
 
-def _lowest_held_offsets(app: faust.App) -> dict[TP, int]:
-    consumer = _faust_consumer(app)
-    lowest: dict[TP, int] = dict(getattr(consumer, "offsets_in_passage", {}))
-    messages = list(consumer._unacked_messages)
+def held_offsets(app: faust.App) -> dict[TP, set[int]]:
+    """Per partition, the offsets of the messages an agent has: waiting in a stream buffer, or taken and
+    not acknowledged."""
+    messages = list(_faust_consumer(app)._unacked_messages)
     channels = {id(channel): channel for each in list(app.topics._tp_index.values()) for channel in each}
     for channel in channels.values():
         messages.extend(event.message for event in list(channel.queue._queue) if hasattr(event, "message"))
+    held: dict[TP, set[int]] = {}
     for message in messages:
-        tp = message.tp
-        if tp not in lowest or message.offset < lowest[tp]:
-            lowest[tp] = message.offset
+        held.setdefault(message.tp, set()).add(message.offset)
+    return held
+
+
+def _lowest_held_offsets(app: faust.App) -> dict[TP, int]:
+    lowest: dict[TP, int] = dict(getattr(_faust_consumer(app), "offsets_in_passage", {}))
+    for tp, offsets in held_offsets(app).items():
+        lowest[tp] = min(offsets | ({lowest[tp]} if tp in lowest else set()))
     return lowest
 
 

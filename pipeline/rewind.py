@@ -28,7 +28,7 @@ import faust
 from faust.types import TP
 
 from pipeline import metrics
-from pipeline.consumer_state import PartitionView, describe_partition, partition_views
+from pipeline.consumer_state import PartitionView, describe_partition, held_offsets, partition_views
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ async def _read_again(app: faust.App, tp: TP, lost: range) -> None:
         "commit would wait for them forever (a Faust rebalance race); reading it again from offset %d (%s)",
         tp.topic, tp.partition, lost.start, lost.stop - 1, lost.start, describe_partition(app, tp),
     )  # fmt: skip
+    consumer.pass_over_held([tp])
     await consumer.seek_wait({tp: lost.start})
     # The seek also resets Faust's read offset; set it here again, after any record drained meanwhile.
     consumer._read_offset[tp] = lost.start or None
@@ -151,11 +152,19 @@ def commit_no_lost_head(app: faust.App) -> None:
         #: Per partition, the first offset of the fetched batch the drainer is still handing to the agents:
         #: aiokafka's position is past the whole batch, but no agent has the rest of it yet.
         offsets_in_passage: dict[TP, int]
+        #: Per partition sought back, the offsets an agent had at the seek: read again, they are passed over.
+        offsets_held_at_seek: dict[TP, set[int]]
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.offsets_in_commit = {}
             self.offsets_in_passage = {}
+            self.offsets_held_at_seek = {}
+
+        def pass_over_held(self, tps: Iterable[TP]) -> None:
+            """Before seeking ``tps`` back: their messages that an agent has now are not delivered again."""
+            held = held_offsets(self.app)
+            self.offsets_held_at_seek.update({tp: held.get(tp, set()) for tp in tps})
 
         async def _commit_tps(self, tps: Iterable[TP], start_new_transaction: bool) -> bool:
             try:
@@ -175,13 +184,18 @@ def commit_no_lost_head(app: faust.App) -> None:
 
         async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
             acked_index, committed, read_offset = self._acked_index, self._committed_offset, self._read_offset
+            held = self.offsets_held_at_seek
             try:
                 async for tp, message in super().getmany(timeout):
                     offset = message.offset
-                    if offset in acked_index.get(tp, ()) or offset < (committed.get(tp) or 0):
-                        # Read again after a rewind, but acknowledged before it (and maybe committed since,
-                        # once the lost head was): pass it over as the drainer would after delivering it,
-                        # so that it reads no gap.
+                    if (
+                        offset in acked_index.get(tp, ())
+                        or offset < (committed.get(tp) or 0)
+                        or offset in held.get(tp, ())
+                    ):
+                        # Read again after a seek back, but acknowledged before it (or committed since, once
+                        # the lost head was), or still with an agent: pass it over as the drainer would
+                        # after delivering it, so that it reads no gap.
                         read_offset[tp] = offset
                         continue
                     yield tp, message
@@ -190,6 +204,8 @@ def commit_no_lost_head(app: faust.App) -> None:
 
         async def perform_seek(self) -> None:
             await super().perform_seek()
+            self.offsets_held_at_seek = {}
+            self.pass_over_held(self.assignment())
             acking, committed = self.app.topics.acking_topics, self._committed_offset
             headless = [tp for tp in self.assignment() if tp.topic in acking and committed.get(tp) is None]
             if not headless:
@@ -201,6 +217,7 @@ def commit_no_lost_head(app: faust.App) -> None:
                 return
             heads = {tp: offset for tp, offset in earliest.items() if committed.get(tp) is None}
             committed.update(heads)
+            self.pass_over_held(heads)
             try:
                 # aiokafka's seek to the committed offsets leaves these where they were: what was fetched
                 # before the seek, and cleared from the stream buffers by the rebalance, is read again.
