@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from enrichers.keyword_query import KeywordQuery, QueryMatcher, parse_query, tokenize
 from schemas.config import BrandConfig
+from schemas.construct import construct
 from schemas.mentions import BrandMatch, KeywordSet
 
 __all__ = ["BrandMatcher", "tokenize"]
@@ -38,7 +39,7 @@ class BrandMatcher:
         for entry in self._matcher.match(tokenize(text)):
             found.setdefault((entry.brand, entry.keyword_set), []).append(entry.written)
         return [
-            BrandMatch.model_construct(brand=brand, keyword_set=keyword_set, terms=terms)
+            construct(BrandMatch, {"brand": brand, "keyword_set": keyword_set, "terms": terms})
             for (brand, keyword_set), terms in found.items()
         ]
 

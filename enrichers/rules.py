@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from enrichers.intent import fold_fast
+from schemas.construct import construct
 from schemas.mentions import EnrichedMention, Routing
 from schemas.rules import Rule, RuleConditions, RuleMode, RulesConfig
 
@@ -67,14 +68,19 @@ class RuleEngine:
 
 
 def _combine(matched: list[Rule]) -> Routing:
-    # model_construct: the values come from validated rules (validating again costs ~5 µs a mention).
+    # construct: the values come from validated rules (validating again costs ~5 µs a mention).
     actions = [rule.then for rule in matched]
-    return Routing.model_construct(
-        team=next((action.route for action in actions if action.route is not None), None),
-        answerable=next((action.answerable for action in actions if action.answerable is not None), None),
-        tags=list(dict.fromkeys(tag for action in actions for tag in action.tags)),
-        rules=[rule.name for rule in matched],
-        priority_boost=sum(action.priority_boost for action in actions),
+    return construct(
+        Routing,
+        {
+            "team": next((action.route for action in actions if action.route is not None), None),
+            "answerable": next(
+                (action.answerable for action in actions if action.answerable is not None), None
+            ),
+            "tags": list(dict.fromkeys(tag for action in actions for tag in action.tags)),
+            "rules": [rule.name for rule in matched],
+            "priority_boost": sum(action.priority_boost for action in actions),
+        },
     )
 
 
