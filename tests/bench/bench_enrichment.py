@@ -3,7 +3,8 @@
 Runs the project's enrichment (language, sentiment, brand matching, building the EnrichedMention and its
 JSON, in batches as the worker does) and, in the same run, the straightforward stack it replaces:
 py3langid, VADER and a blank spaCy PhraseMatcher over the brand terms, one post at a time. Each runs in
-its own child process, so the peak memory (RSS) of each is measured on its own. The two alternate for
+its own child process, so the peak memory (RSS) of each is measured on its own, and with the worker's
+garbage-collector settings (``pipeline.gc_tuning``), set once each has loaded. The two alternate for
 ``--rounds`` rounds and the best round of each counts, which keeps a busy machine from favouring either.
 Writes JSON to .bench/.
 """
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.synthetic import generate_posts, sample_brands
+from pipeline.gc_tuning import tune_garbage_collector
 from schemas.posts import RawPost
 
 RESULTS_DIR = Path(".bench")
@@ -75,6 +77,7 @@ def _measure(name: str, count: int, queue: multiprocessing.Queue) -> None:
     started = time.perf_counter()
     run = {"ours": _ours, "baseline": _baseline}[name](posts)
     load_seconds = time.perf_counter() - started
+    tune_garbage_collector()  # as in the worker, for both sides
     started = time.perf_counter()
     run()
     seconds = time.perf_counter() - started
