@@ -59,13 +59,13 @@ class LanguageDetector:
             self._prior[self._column[language]] = weight
         self._hint_weight = hint_weight
         self._min_confidence = min_confidence
-        self._min_letters = min_letters
+        self._enough_letters = _letters_pattern(min_letters).search
 
     def detect(self, texts: Sequence[str], hints: Sequence[str | None] | None = None) -> list[LanguageGuess]:
         """One guess per text, in order; ``hints`` are the languages the platforms claim, if any."""
         hints = hints if hints is not None else [None] * len(texts)
         cleaned = [_clean(text) for text in texts]
-        scorable = [number for number, text in enumerate(cleaned) if _enough_letters(text, self._min_letters)]
+        scorable = [number for number, text in enumerate(cleaned) if self._enough_letters(text)]
         guesses = [LanguageGuess(UNDETERMINED, 0.0)] * len(texts)
         if not scorable:
             return guesses
@@ -187,8 +187,9 @@ def _clean(text: str) -> str:
     return cleaned.lower() if cleaned.isupper() else cleaned
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _enough_letters(text: str, minimum: int) -> bool:
-    return any(found >= minimum for found, _ in enumerate(_LETTER.finditer(text), start=1))
+def _letters_pattern(minimum: int) -> re.Pattern[str]:
+    """A pattern found in a text with at least ``minimum`` letters (one search, not a count in Python)."""
+    if minimum < 1:
+        raise ValueError(f"min_letters must be at least 1, not {minimum}")
+    letter = r"[^\W\d_]"
+    return re.compile(rf"(?s){letter}(?:.*?{letter}){{{minimum - 1}}}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enrichers.language import LanguageDetector
+from enrichers.language import LanguageDetector, _letters_pattern
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +75,11 @@ def test_batched_scores_equal_py3langid(detector: LanguageDetector) -> None:
     ours = detector._probabilities(texts)
     theirs = np.array([detector._identifier._decide(text) for text in texts])
     assert np.allclose(ours, theirs, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("text", "enough"),
+    [("ab", False), ("a1b", False), ("a_b_c", True), ("é1ü2ß", True), ("12 3 !", False), ("x\ny\nz", True)],
+)
+def test_a_text_needs_three_letters_to_be_scored(text: str, enough: bool) -> None:
+    assert (_letters_pattern(3).search(text) is not None) is enough
