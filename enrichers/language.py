@@ -15,7 +15,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import NamedTuple
 
+import numba
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -51,10 +53,10 @@ class LanguageDetector:
         self._column: dict[str, int] = {}
         for column, language in enumerate(self._languages):
             self._column.setdefault(language, column)
-        # py3langid keeps its float16 feature table in column order; a row copy makes gathering a feature's
-        # row read one cache line, not 116 (3.3 → 1.3 µs a post), and the column copy is freed.
+        # py3langid keeps its float16 feature table in column order; a row copy makes reading a feature's
+        # row read one cache line, not 116, and the column copy is freed.
         self._identifier.nb_ptc = np.ascontiguousarray(self._identifier.nb_ptc)
-        self._walk = _BatchWalk(self._identifier)
+        self._tables = _ModelTables.of(self._identifier)
         self._prior = np.ones(len(self._languages), dtype=np.float64)
         for language, weight in priors.items():
             if language not in self._column:
@@ -86,98 +88,111 @@ class LanguageDetector:
         return guesses
 
     def _probabilities(self, texts: list[str]) -> np.ndarray:
-        """py3langid's per-language probabilities for each text, computed for the whole batch at once.
-
-        The same naive-Bayes computation as ``LanguageIdentifier._decide`` (byte features from its DFA,
-        log1p counts times the feature table, scaled by 1/sqrt(bytes), softmax), but the DFA steps all texts
-        together (``_BatchWalk.feature_counts``) and the table rows are gathered and summed once a batch
-        (gathering each distinct row once first cost 12.5 µs a post instead of 17.5, and converting only
-        those rows spares a 45 MB float32 copy of the table).
-        """
+        """py3langid's per-language probabilities for each text (``LanguageIdentifier._decide``: byte
+        features from its DFA, log1p counts times the feature table, scaled by 1/sqrt(bytes), softmax),
+        computed for the whole batch by one compiled call (:func:`_naive_bayes_scores`)."""
         model = self._identifier
+        if not texts:
+            return np.zeros((0, len(self._languages)))
         encoded = [_utf8(text) for text in texts]
-        rows, features, counts = self._walk.feature_counts(encoded)
-        scores = np.zeros((len(texts), len(self._languages)), dtype=np.float64)
-        if len(features):
-            # Gather each distinct feature's row once (in table order, converted from the model's float16),
-            # then the rows of the batch from that small copy: the table is too large for the cache, and
-            # many posts share features.
-            distinct, position = np.unique(features, return_inverse=True)
-            gathered = model.nb_ptc[distinct].astype(np.float32)[position]
-            gathered *= np.log1p(counts.astype(np.float32))[:, None]
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            scores[rows[starts]] = np.add.reduceat(gathered, starts, axis=0) + model.nb_pc
-        lengths = np.fromiter((len(text) for text in encoded), dtype=np.float64, count=len(encoded))
-        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1.0)))[:, None]
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        scores /= scores.sum(axis=1, keepdims=True)
+        lengths = np.fromiter((len(text) for text in encoded), dtype=np.int64, count=len(encoded))
+        scores = np.zeros((len(texts), len(self._languages)), dtype=np.float32)
+        _naive_bayes_scores(
+            np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            np.cumsum(lengths),
+            self._tables,
+            np.log1p(np.arange(int(lengths.max(initial=0)) + 1, dtype=np.float32)),
+            scores,
+        )
+        probabilities = scores.astype(np.float64)
+        probabilities *= (1.0 / np.sqrt(np.maximum(lengths, 1.0)))[:, None]
+        probabilities -= probabilities.max(axis=1, keepdims=True)
+        np.exp(probabilities, out=probabilities)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
         # A language with two columns (one per script, e.g. 'sr') keeps one, as py3langid does.
         for first, duplicate in model._alias_pairs:
-            scores[:, first] += scores[:, duplicate]
-            scores[:, duplicate] = 0.0
-        return scores
+            probabilities[:, first] += probabilities[:, duplicate]
+            probabilities[:, duplicate] = 0.0
+        return probabilities
 
 
-class _BatchWalk:
-    """py3langid's byte DFA (``visit_counts``), run over a batch of texts in step.
+WALK_GROUP = 16
 
-    Walking one text byte by byte in Python cost ~12 µs a post; here each step is one numpy operation over
-    every text still that long, so a batch of posts costs as many steps as its longest text has bytes.
-    When fewer than ``MIN_TEXTS_IN_STEP`` texts remain (a few long ones), they finish one by one in Python.
-    """
 
-    MIN_TEXTS_IN_STEP = 8
+class _ModelTables(NamedTuple):
+    """py3langid's model as arrays the compiled scorer reads (views of its own tables, no copies)."""
 
-    def __init__(self, identifier: LanguageIdentifier) -> None:
-        # A view of py3langid's own transition table (an ``array.array``), not a 40 MB copy.
+    next_state: np.ndarray  # DFA transitions: next_state[row_start[state] + byte]
+    row_start: np.ndarray
+    feature_of_state: np.ndarray  # the feature a state completes, or -1
+    feature_bits: np.ndarray  # the float16 feature table (features x languages) as raw uint16 bits
+    language_scores: np.ndarray  # the per-language prior log-probabilities (nb_pc)
+    float16_to_float32: np.ndarray  # every float16 bit pattern's value: numba has no float16
+
+    @classmethod
+    def of(cls, identifier: LanguageIdentifier) -> _ModelTables:
         nextmove = identifier.tk_nextmove
-        self._next = np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode))
-        self._rowbase = np.asarray(identifier._rowbase, dtype=np.int64)
-        self._output = np.asarray(identifier.tk_output, dtype=np.int64)
-        self._feature_count = int(self._output.max()) + 1
-        self._identifier = identifier
+        return cls(
+            np.frombuffer(nextmove, dtype=np.dtype(nextmove.typecode)),
+            np.asarray(identifier._rowbase, dtype=np.int64),
+            np.asarray(identifier.tk_output, dtype=np.int64),
+            identifier.nb_ptc.view(np.uint16),
+            np.asarray(identifier.nb_pc, dtype=np.float32),
+            np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32),
+        )
 
-    def feature_counts(self, texts: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(row, feature, count) of every feature the texts contain, sorted by row, then feature."""
-        lengths = np.fromiter((len(text) for text in texts), dtype=np.int64, count=len(texts))
-        order = np.argsort(-lengths, kind="stable")  # longest first: the texts still walking are a prefix
-        sorted_lengths = lengths[order]
-        data = np.frombuffer(b"".join(texts[row] for row in order), dtype=np.uint8)
-        starts = np.zeros(len(texts), dtype=np.int64)
-        np.cumsum(sorted_lengths[:-1], out=starts[1:])
-        visited = self._visit(data, starts, sorted_lengths)
-        features = self._output[visited]
-        found = features >= 0
-        keys = np.repeat(order, sorted_lengths)[found] * self._feature_count + features[found]
-        keys, counts = np.unique(keys, return_counts=True)
-        return keys // self._feature_count, keys % self._feature_count, counts
 
-    def _visit(self, data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """The DFA state after each byte of ``data`` (texts at ``starts``, sorted longest first)."""
-        visited = np.empty(len(data), dtype=np.int64)
-        states = np.zeros(len(starts), dtype=np.int64)
-        longest = int(lengths[0]) if len(lengths) else 0
-        walking = np.searchsorted(-lengths, -np.arange(longest), side="left")  # texts longer than each step
-        step = 0
-        while step < longest and walking[step] >= self.MIN_TEXTS_IN_STEP:
-            count = walking[step]
-            positions = starts[:count] + step
-            states[:count] = self._next[self._rowbase[states[:count]] + data[positions]]
-            visited[positions] = states[:count]
-            step += 1
-        for text in range(walking[step] if step < longest else 0):
-            begin, end = starts[text] + step, starts[text] + lengths[text]
-            visited[begin:end] = self._finish(int(states[text]), data[begin:end].tobytes())
-        return visited
+@numba.njit(cache=True, nogil=True)
+def _naive_bayes_scores(data, ends, tables, log1p_of_count, scores):
+    """Add each text's naive-Bayes log-scores (per language) to its row of ``scores``.
 
-    def _finish(self, state: int, tail: bytes) -> list[int]:
-        nextmove, rowbase = self._identifier.tk_nextmove, self._identifier._rowbase
-        visited = []
-        for byte in tail:
-            state = nextmove[rowbase[state] + byte]
-            visited.append(state)
-        return visited
+    The texts are ``data[ends[i-1]:ends[i]]`` (UTF-8 bytes). Walk the DFA over every text's bytes, noting
+    the feature each byte completes; then per text count its features and add log1p(count) times each
+    distinct feature's row of the table, and the language scores (a text without features keeps 0s).
+    Compiled by numba because it is a loop over bytes and features: the numpy version stepped the whole
+    batch through the DFA a byte at a time and gathered the table rows into a ~23 KB copy a post (about
+    19 µs a post; this takes about 6).
+    """
+    next_state, row_start, feature_of_state, feature_bits, language_scores, to_float32 = tables
+    starts = np.empty_like(ends)
+    starts[0], starts[1:] = 0, ends[:-1]
+    completed = _walk(data, starts, ends, next_state, row_start, feature_of_state)
+    counts = np.zeros(feature_bits.shape[0], dtype=np.int64)
+    for text in range(len(ends)):
+        found = completed[starts[text] : ends[text]]
+        found = np.unique(found[found >= 0])
+        for feature in completed[starts[text] : ends[text]]:
+            if feature >= 0:
+                counts[feature] += 1
+        if len(found) == 0:
+            continue  # no evidence: py3langid's scores stay 0, a uniform distribution
+        row = scores[text]
+        for feature in found:
+            weight = log1p_of_count[counts[feature]]
+            counts[feature] = 0
+            for language in range(row.shape[0]):
+                row[language] += weight * to_float32[feature_bits[feature, language]]
+        row += language_scores
+
+
+@numba.njit(cache=True, nogil=True)
+def _walk(data, starts, ends, next_state, row_start, feature_of_state):
+    """The feature completed at each byte of ``data`` (or -1): py3langid's DFA, run over ``WALK_GROUP``
+    texts in step, so that their table look-ups (each depends on the one before) overlap in memory."""
+    completed = np.empty(len(data), dtype=np.int64)
+    states = np.zeros(WALK_GROUP, dtype=np.int64)
+    for first in range(0, len(ends), WALK_GROUP):
+        group = min(WALK_GROUP, len(ends) - first)
+        states[:] = 0
+        longest = np.max(ends[first : first + group] - starts[first : first + group])
+        for step in range(longest):
+            for member in range(group):
+                position = starts[first + member] + step
+                if position < ends[first + member]:
+                    state = next_state[row_start[states[member]] + data[position]]
+                    states[member] = state
+                    completed[position] = feature_of_state[state]
+    return completed
 
 
 def _utf8(text: str) -> bytes:

@@ -71,10 +71,12 @@ def test_batched_scores_equal_py3langid(detector: LanguageDetector) -> None:
     """The batched computation gives py3langid's own probabilities (its float16 table aside)."""
     import numpy as np
 
-    texts = ["Storing bij de trein", "Charged twice, still no refund", "Danke!", "x" * 300, "🙂 ok"]
+    texts = ["Storing bij de trein", "Charged twice, still no refund", "Danke!", "x" * 300, "🙂 ok", "", "a"]
+    texts += [f"{word} " * length for length, word in enumerate(["wachten", "wait", "Ärger"] * 12)]  # groups
     ours = detector._probabilities(texts)
     theirs = np.array([detector._identifier._decide(text) for text in texts])
     assert np.allclose(ours, theirs, atol=1e-3)
+    assert detector._probabilities([]).shape == (0, len(theirs[0]))
 
 
 @pytest.mark.parametrize(
