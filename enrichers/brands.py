@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from enrichers.keyword_query import KeywordQuery, QueryMatcher, parse_query, tokenize
+from enrichers.text import ChunkTokenizer
 from schemas.config import BrandConfig
 from schemas.construct import construct
 from schemas.mentions import BrandMatch, KeywordSet
@@ -32,11 +33,12 @@ class BrandMatcher:
     def __init__(self, brands: Iterable[BrandConfig]) -> None:
         queries = dict(query for brand in brands for query in _queries(brand))
         self._matcher = QueryMatcher(queries.items())
+        self._tokenize = ChunkTokenizer(tokenize)
 
     def match(self, text: str) -> list[BrandMatch]:
         """All (brand, keyword set) pairs the text matches, with the entries as configured, in text order."""
         found: dict[tuple[str, KeywordSet], list[str]] = {}
-        for entry in self._matcher.match(tokenize(text)):
+        for entry in self._matcher.match(self._tokenize(text)):
             found.setdefault((entry.brand, entry.keyword_set), []).append(entry.written)
         return [
             construct(BrandMatch, {"brand": brand, "keyword_set": keyword_set, "terms": terms})

@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from enrichers.text import ChunkTokenizer
 from schemas.mentions import Intent, IntentLabel, Sentiment, SentimentLabel
 
 QUESTION_MARK = 1.0
@@ -306,6 +307,7 @@ class IntentClassifier:
             "nl": _LanguageCues(DUTCH, NEGATORS["nl"], QUESTION_WORDS["nl"]),
             "en": _LanguageCues(ENGLISH, NEGATORS["en"], QUESTION_WORDS["en"]),
         }
+        self._tokenize = ChunkTokenizer(_tokens)
 
     def classify(
         self,
@@ -329,7 +331,7 @@ class IntentClassifier:
         cues = self._cues.get(language)
         if cues is None:
             return {}
-        tokens = _tokens(text)
+        tokens = self._tokenize(text)
         scores = dict.fromkeys(INTENTS, 0.0)
         scores.update(cues.scores(tokens))
         scores[IntentLabel.other] += OTHER_SCORE

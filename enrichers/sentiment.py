@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
-from enrichers.text import fold
+from enrichers.text import ChunkTokenizer, fold
 from schemas.mentions import Sentiment, SentimentLabel
 
 POSITIVE_THRESHOLD = 0.15
@@ -136,13 +136,14 @@ class LexiconScorer:
         self._modifiers = rules.negators | rules.boosters.keys()
         symbols = list(symbols)
         self._ascii_tokens = _token_pattern(symbols, with_emoji=False).findall
-        self._tokens = _token_pattern(symbols, with_emoji=True).findall
+        self._all_tokens = _token_pattern(symbols, with_emoji=True).findall
+        self._tokens = ChunkTokenizer(self.tokens)
 
     def score(self, text: str) -> float:
         """VADER's compound score of ``text`` after URLs and @handles are removed."""
         clean = _clean(text)
         ascii_only = clean.isascii()
-        tokens = self._ascii_tokens(clean) if ascii_only else self._tokens(clean)
+        tokens = self._tokens(clean)
         if not tokens:
             return 0.0
         lowered = list(map(str.lower, tokens))
@@ -153,6 +154,11 @@ class LexiconScorer:
         starts = self._apply_phrases(lowered, valences)
         total = self._sum(tokens, lowered, valences, starts)
         return _normalise(total + math.copysign(_punctuation_emphasis(clean), total) if total else 0.0)
+
+    def tokens(self, clean: str) -> list[str]:
+        """The tokens of a text without URLs and @handles (the emoji are left out of the pattern when the
+        text is ASCII, which makes it faster)."""
+        return self._ascii_tokens(clean) if clean.isascii() else self._all_tokens(clean)
 
     def _relookup_misses(self, lowered: list[str], valences: list[float], stretched: bool) -> None:
         """Look up unknown words again without accents and with stretched letters shortened."""
