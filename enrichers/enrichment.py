@@ -74,8 +74,8 @@ class Enrichment:
             construct(
                 EnrichedMention,
                 {
+                    **post.__dict__,  # the RawPost's fields, in its order (schema_version first)
                     "schema_version": MENTION_SCHEMA_VERSION,
-                    **{name: getattr(post, name) for name in _POST_FIELDS},
                     "language": guess.language,
                     "language_confidence": guess.confidence,
                     "sentiment": sentiment,
@@ -95,9 +95,6 @@ class Enrichment:
             mention.routing = routing
             mention.priority = priority(mention)
         return mentions
-
-
-_POST_FIELDS = tuple(name for name in RawPost.model_fields if name != "schema_version")
 
 
 def _searchable_text(post: RawPost) -> str:

@@ -18,7 +18,7 @@ always move a mention.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from schemas.mentions import EnrichedMention, IntentLabel
 
@@ -38,9 +38,9 @@ INTENT_WEIGHT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class PriorityParts:
-    """The terms of one mention's priority, to show why it ranks where it does."""
+class PriorityParts(NamedTuple):
+    """The terms of one mention's priority, to show why it ranks where it does (a named tuple: it is
+    built for every mention, and a frozen dataclass takes three times as long)."""
 
     reach: float
     volume: float

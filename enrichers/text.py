@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from itertools import chain
 
 URL = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 HANDLE = re.compile(r"(?<!\w)@\w+")
@@ -46,7 +45,11 @@ class ChunkTokenizer:
 
     def __call__(self, text: str) -> list[str]:
         """The tokens of ``text``, in order."""
-        return list(chain.from_iterable(map(self._chunks.__getitem__, text.split())))
+        tokens: list[str] = []
+        add, tokens_of = tokens.extend, self._chunks.__getitem__
+        for chunk in text.split():
+            add(tokens_of(chunk))
+        return tokens
 
 
 class _RememberedChunks(dict[str, tuple[str, ...]]):
