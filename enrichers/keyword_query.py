@@ -24,15 +24,17 @@ Grammar (``AND``, ``OR``, ``NOT``, ``NEAR/n`` are operators in uppercase only; l
   that names the arena anywhere, even if it also names Telvio elsewhere.
 * A query must need at least one of its words: ``NOT a`` and ``a OR NOT b`` are refused.
 
-Design and speed. One post costs one regex tokenisation plus one pass over its tokens: every distinct term
+Design and speed. One post costs one tokenisation (in the enrichment, each whitespace chunk's tokens are
+remembered: :class:`enrichers.text.ChunkTokenizer`) plus one pass over its tokens: every distinct term
 of every query is indexed by its first word (a dict of exact words; wildcard and hashtag-prefix words in
 dicts probed with the token's prefixes of the few lengths in use), the terms that may start at a token are
-cached per token string, and only the queries whose terms occur are evaluated. Measured (best of 15 runs,
-5,000 synthetic posts of ~12 words, the 4 sample brands' 116 entries, one core of a shared 2-core machine):
-folding and tokenising 4.7 µs/post, the whole ``BrandMatcher.match`` 14 µs/post (the earlier phrase-only
-matcher 19.6). A blank spaCy ``nl`` tokenizer keeping '@'/'#' costs 8.5 µs/post on folded text one post at
-a time, the same with ``tokenizer.pipe``, so 13 µs with folding before any matching; a ``PhraseMatcher`` on
-``LOWER`` adds 1.4 µs but expresses none of wildcards, hashtag prefixes, handle-only words, NOT or NEAR.
+cached per token string, and only the queries whose terms occur are evaluated. Measured before the chunk
+memory (best of 15 runs, 5,000 synthetic posts of ~12 words, the 4 sample brands' 116 entries, one core of a
+shared 2-core machine): folding and tokenising 4.7 µs/post, the whole ``BrandMatcher.match`` 14 µs/post
+(the earlier phrase-only matcher 19.6). A blank spaCy ``nl`` tokenizer keeping '@'/'#' costs 8.5 µs/post
+on folded text one post at a time, the same with ``tokenizer.pipe``, so 13 µs with folding before any
+matching; a ``PhraseMatcher`` on ``LOWER`` adds 1.4 µs but expresses none of wildcards, hashtag prefixes,
+handle-only words, NOT or NEAR.
 spaCy is left out of this hot path for that reason, and above all because its rule-based tokens (prefix,
 suffix, infix rules and exceptions) cannot be reproduced by a search engine analyzer, whereas this regex is
 reproduced exactly by an OpenSearch ``pattern`` tokenizer (:func:`opensearch_analysis`), so that a query

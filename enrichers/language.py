@@ -65,6 +65,8 @@ class LanguageDetector:
         self._hint_weight = hint_weight
         self._min_confidence = min_confidence
         self._enough_letters = _letters_pattern(min_letters).search
+        # Compile the scorer (or load it from numba's cache) now, at start-up, rather than in the first batch.
+        self._probabilities(["warm up"])
 
     def detect(self, texts: Sequence[str], hints: Sequence[str | None] | None = None) -> list[LanguageGuess]:
         """One guess per text, in order; ``hints`` are the languages the platforms claim, if any."""
