@@ -114,15 +114,20 @@ def worker(context: click.Context, loglevel: str) -> None:
 @click.option(
     "--rejects", type=click.File("w"), help="Also write invalid lines here, as JSON with the reason."
 )
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML config file (brands, rules, enrichment); overrides `webcare --config`.",
+)
 @click.pass_context
-def enrich(context: click.Context, input_file, output_file, rejects) -> None:
+def enrich(context: click.Context, input_file, output_file, rejects, config: Path | None) -> None:
     """Enrich RawPost JSON Lines offline with exactly the stream's code."""
     from tqdm import tqdm
 
     from enrichers.enrichment import Enrichment
     from pipeline.offline import enrich_lines, reject_record
 
-    settings = _settings(context)
+    settings = _settings(context, config)
 
     def on_reject(number: int, data: bytes, reason: str) -> None:
         click.echo(f"line {number}: {reason}", err=True)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from pipeline.settings import ConfigError, Settings, load_settings
 
 
-def settings_from(context: click.Context) -> Settings:
-    """The settings for this invocation (``--config`` of the root command), or a clear error."""
-    root = context.find_root()
-    config = (root.obj or {}).get("config")
+def settings_from(context: click.Context, config: Path | None = None) -> Settings:
+    """The settings for this invocation, or a clear error: from ``config`` when given (a subcommand's own
+    ``--config``), else from ``--config`` of the root command."""
+    if config is None:
+        config = (context.find_root().obj or {}).get("config")
     try:
         return load_settings(config)
     except ConfigError as error:

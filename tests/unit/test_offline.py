@@ -87,3 +87,25 @@ def test_command_line(tmp_path) -> None:
         "reason": "not valid JSON: Expecting value at line 1 column 1",
         "original": "not json",
     }
+
+
+def test_the_config_can_follow_the_subcommand(tmp_path) -> None:
+    """`webcare enrich --config FILE`, as well as `webcare --config FILE enrich`: its brands are used."""
+    config = tmp_path / "webcare.yaml"
+    config.write_text("brands:\n  - name: Zwolle Net\n    inside_out: [zwolle]\n", encoding="utf-8")
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(_post(1, "Al dagen geen bereik in Zwolle") + b"\n")
+    output = tmp_path / "out.jsonl"
+    arguments = ["--input", str(source), "--output", str(output), "--config", str(config)]
+    result = CliRunner().invoke(main, ["enrich", *arguments])
+    assert result.exit_code == 0, result.output
+    [mention] = [json.loads(line) for line in output.read_text().splitlines()]
+    assert [match["brand"] for match in mention["brands"]] == ["Zwolle Net"]
+
+
+def test_a_bad_config_of_the_subcommand_is_a_clear_error(tmp_path) -> None:
+    config = tmp_path / "webcare.yaml"
+    config.write_text("brands:\n  - name: X\n    inside_out: ['\"unclosed']\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["enrich", "--config", str(config)], input="")
+    assert result.exit_code == 1
+    assert "webcare.yaml" in result.stderr and "line 3" in result.stderr, result.stderr
