@@ -122,7 +122,8 @@ WALK_GROUP = 16
 
 
 class _ModelTables(NamedTuple):
-    """py3langid's model as arrays the compiled scorer reads (views of its own tables, no copies)."""
+    """py3langid's model as arrays the compiled scorer reads: views of its two large tables (transitions,
+    features), the rest converted from its lists."""
 
     next_state: np.ndarray  # DFA transitions: next_state[row_start[state] + byte]
     row_start: np.ndarray
@@ -161,15 +162,14 @@ def _naive_bayes_scores(data, ends, tables, log1p_of_count, scores):
     completed = _walk(data, starts, ends, next_state, row_start, feature_of_state)
     counts = np.zeros(feature_bits.shape[0], dtype=np.int64)
     for text in range(len(ends)):
-        found = completed[starts[text] : ends[text]]
-        found = np.unique(found[found >= 0])
-        for feature in completed[starts[text] : ends[text]]:
-            if feature >= 0:
-                counts[feature] += 1
-        if len(found) == 0:
+        features = completed[starts[text] : ends[text]]
+        features = features[features >= 0]
+        if len(features) == 0:
             continue  # no evidence: py3langid's scores stay 0, a uniform distribution
+        for feature in features:
+            counts[feature] += 1
         row = scores[text]
-        for feature in found:
+        for feature in np.unique(features):
             weight = log1p_of_count[counts[feature]]
             counts[feature] = 0
             for language in range(row.shape[0]):

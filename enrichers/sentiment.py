@@ -137,13 +137,13 @@ class LexiconScorer:
         symbols = list(symbols)
         self._ascii_tokens = _token_pattern(symbols, with_emoji=False).findall
         self._all_tokens = _token_pattern(symbols, with_emoji=True).findall
-        self._tokens = ChunkTokenizer(self.tokens)
+        self._tokenize = ChunkTokenizer(self.tokens)
 
     def score(self, text: str) -> float:
         """VADER's compound score of ``text`` after URLs and @handles are removed."""
         clean = _clean(text)
         ascii_only = clean.isascii()
-        tokens = self._tokens(clean)
+        tokens = self._tokenize(clean)
         if not tokens:
             return 0.0
         lowered = list(map(str.lower, tokens))
